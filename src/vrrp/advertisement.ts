@@ -47,6 +47,12 @@ export interface EncodeOptions extends IpContext {
 export interface DecodeOptions extends IpContext {
   /** When set (VRRPv2 only), the advert must carry this auth type and password (RFC 3768 §5.3.6, §7.1 f). */
   readonly expectedAuth?: { readonly authType: AuthType; readonly authPassword: string };
+  /**
+   * Accept a VRRPv3/IPv6 advert whose first address is not link-local. RFC 9568 erratum 8300 refuses it, but
+   * keepalived sends exactly that when only global VIPs are configured, so a router that must interoperate
+   * passes true and counts the advert as an address-list error instead of dropping it.
+   */
+  readonly tolerateGlobalFirstIpv6?: boolean;
 }
 
 /** Every reason decode() can refuse a packet. Each maps to one of keepalived's counters (see counters.ts). */

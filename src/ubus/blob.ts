@@ -1,0 +1,214 @@
+// libubox blob_attr (blob.h): the tag-length-value framing under every ubus message and every blobmsg value.
+//
+//   be32 id_len: bit 31 = extended (blobmsg name header follows), bits 30..24 = id, bits 23..0 = len
+//   len counts the 4-byte header and the payload but NOT the padding; every attr is padded to 4 bytes,
+//   and a container's len includes its children's padding.
+//
+// Reading is bounds-checked and returns errors as values: the bytes come from other processes.
+// Writing mirrors libubox's blob_buf (nest start/end patching the length), so the output is byte-identical
+// to what libubus produces for the same content.
+import type { Result } from "../lib/result.ts";
+import { err, ok } from "../lib/result.ts";
+
+export const blobAttrIdMask = 0x7f000000;
+export const blobAttrIdShift = 24;
+export const blobAttrLenMask = 0x00ffffff;
+export const blobAttrExtended = 0x80000000;
+export const blobAttrAlign = 4;
+/** sizeof(struct blob_attr): the id_len word. */
+export const blobAttrHdrLen = 4;
+/** The largest id that fits in the 7-bit id field. */
+export const blobAttrIdMax = 0x7f;
+
+/** blob_pad_len(): the space an attr of raw length `rawLen` occupies, padding included. */
+export function blobPadLen(rawLen: number): number {
+  return (rawLen + blobAttrAlign - 1) & ~(blobAttrAlign - 1);
+}
+
+/** One attribute as read from the wire. `data` is blob_data() (payload without padding, a view, not a copy). */
+export interface BlobAttr {
+  readonly id: number;
+  readonly extended: boolean;
+  readonly data: Uint8Array;
+  /** Where the attr's header starts in the buffer it was read from (for error messages). */
+  readonly offset: number;
+}
+
+export interface BlobAttrHeader {
+  readonly id: number;
+  readonly extended: boolean;
+  /** blob_raw_len(): header + payload, without padding. */
+  readonly rawLen: number;
+}
+
+/** Decodes an id_len word (no bounds check on the value: callers check rawLen against their buffer). */
+export function blobDecodeIdLen(idLen: number): BlobAttrHeader {
+  return {
+    id: (idLen & blobAttrIdMask) >>> blobAttrIdShift,
+    extended: (idLen & blobAttrExtended) !== 0,
+    rawLen: idLen & blobAttrLenMask,
+  };
+}
+
+export function blobEncodeIdLen(id: number, extended: boolean, rawLen: number): number {
+  return ((extended ? blobAttrExtended : 0) | ((id << blobAttrIdShift) & blobAttrIdMask) | (rawLen & blobAttrLenMask)) >>> 0;
+}
+
+export type BlobErrorCode =
+  | "truncated" // fewer than 4 bytes left for a header
+  | "bad-len" // len < 4, or the (padded) attr runs past its container
+  | "too-deep"; // nesting beyond the decoder's limit (a stack-exhaustion guard, not a wire rule)
+
+export interface BlobError {
+  readonly code: BlobErrorCode;
+  readonly offset: number;
+  readonly message: string;
+}
+
+export const blobError = (code: BlobErrorCode, offset: number, message: string): BlobError => ({ code, offset, message });
+
+function view(bytes: Uint8Array): DataView {
+  return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+/**
+ * Reads the attr at `offset`, which must end (padding included) at or before `end`.
+ * Requiring the padding to fit is libubox's own iteration rule (blob_for_each_attr stops otherwise).
+ */
+export function blobReadAttr(bytes: Uint8Array, offset: number, end: number): Result<{ attr: BlobAttr; next: number }, BlobError> {
+  if (end - offset < blobAttrHdrLen) {
+    return err(blobError("truncated", offset, `${end - offset} byte(s) left, a blob_attr header needs 4`));
+  }
+  const { id, extended, rawLen } = blobDecodeIdLen(view(bytes).getUint32(offset));
+  if (rawLen < blobAttrHdrLen) return err(blobError("bad-len", offset, `blob_attr len ${rawLen} < 4`));
+  const next = offset + blobPadLen(rawLen);
+  if (next > end) {
+    return err(blobError("bad-len", offset, `blob_attr id ${id} len ${rawLen} (padded ${blobPadLen(rawLen)}) runs past its container by ${next - end} byte(s)`));
+  }
+  return ok({ attr: { id, extended, data: bytes.subarray(offset + blobAttrHdrLen, offset + rawLen), offset }, next });
+}
+
+/**
+ * The children of a container whose payload is bytes[start, end): they must tile it exactly.
+ * libubox silently stops at a malformed tail; we report it, because only a broken peer produces one.
+ */
+export function blobParseAttrs(bytes: Uint8Array, start = 0, end = bytes.length): Result<BlobAttr[], BlobError> {
+  const attrs: BlobAttr[] = [];
+  let offset = start;
+  while (offset < end) {
+    const r = blobReadAttr(bytes, offset, end);
+    if (!r.ok) return r;
+    attrs.push(r.value.attr);
+    offset = r.value.next;
+  }
+  return ok(attrs);
+}
+
+/** Children of an already-read attr (its payload parsed as a container). */
+export function blobParseNested(attr: BlobAttr): Result<BlobAttr[], BlobError> {
+  const r = blobParseAttrs(attr.data);
+  if (r.ok) return r;
+  // Re-base the offset so it points into the buffer the parent attr came from.
+  const e = r.error;
+  return err(blobError(e.code, attr.offset + blobAttrHdrLen + e.offset, e.message));
+}
+
+/** Thrown by encoders for values that cannot be put on the wire (a caller bug, or a message over the size limit). */
+export class BlobEncodeError extends RangeError {
+  override readonly name = "BlobEncodeError";
+}
+
+/**
+ * A growable write buffer in the style of libubox's blob_buf.
+ * Leaf:      start(id) → write…() → end(cookie)   (len = bytes written since start; then zero padding)
+ * Container: start(id) → children → end(cookie)   (children are padded, so len stays a multiple of 4)
+ */
+export class BlobBuf {
+  #buf: Uint8Array;
+  #view: DataView;
+  #len = 0;
+
+  constructor(initialSize = 256) {
+    this.#buf = new Uint8Array(Math.max(16, initialSize));
+    this.#view = view(this.#buf);
+  }
+
+  get length(): number {
+    return this.#len;
+  }
+
+  #reserve(n: number): number {
+    const at = this.#len;
+    if (at + n > this.#buf.length) {
+      let size = this.#buf.length * 2;
+      while (size < at + n) size *= 2;
+      const grown = new Uint8Array(size);
+      grown.set(this.#buf.subarray(0, at));
+      this.#buf = grown;
+      this.#view = view(grown);
+    }
+    this.#len = at + n;
+    return at;
+  }
+
+  /** Opens an attr; returns the cookie for end(). */
+  start(id: number, extended = false): number {
+    if (!Number.isInteger(id) || id < 0 || id > blobAttrIdMax) throw new BlobEncodeError(`blob_attr id ${id} is not in 0..127`);
+    const at = this.#reserve(blobAttrHdrLen);
+    this.#view.setUint32(at, blobEncodeIdLen(id, extended, 0));
+    return at;
+  }
+
+  /** Closes the attr opened at `cookie`: patches its len, then pads to 4 bytes. */
+  end(cookie: number): void {
+    const rawLen = this.#len - cookie;
+    if (rawLen > blobAttrLenMask) throw new BlobEncodeError(`blob_attr len ${rawLen} does not fit in 24 bits`);
+    const { id, extended } = blobDecodeIdLen(this.#view.getUint32(cookie));
+    this.#view.setUint32(cookie, blobEncodeIdLen(id, extended, rawLen));
+    this.pad();
+  }
+
+  /** Zero bytes up to the next 4-byte boundary. */
+  pad(): void {
+    const n = blobPadLen(this.#len) - this.#len;
+    const at = this.#reserve(n);
+    this.#buf.fill(0, at, at + n);
+  }
+
+  /** blob_put(): a whole leaf attr. */
+  put(id: number, data: Uint8Array, extended = false): void {
+    const c = this.start(id, extended);
+    this.writeBytes(data);
+    this.end(c);
+  }
+
+  writeBytes(data: Uint8Array): void {
+    const at = this.#reserve(data.length); // before touching #buf: reserving may replace it
+    this.#buf.set(data, at);
+  }
+  writeU8(v: number): void {
+    const at = this.#reserve(1);
+    this.#view.setUint8(at, v);
+  }
+  writeU16(v: number): void {
+    const at = this.#reserve(2);
+    this.#view.setUint16(at, v);
+  }
+  writeU32(v: number): void {
+    const at = this.#reserve(4);
+    this.#view.setUint32(at, v);
+  }
+  writeU64(v: bigint): void {
+    const at = this.#reserve(8);
+    this.#view.setBigUint64(at, BigInt.asUintN(64, v));
+  }
+  writeF64(v: number): void {
+    const at = this.#reserve(8);
+    this.#view.setFloat64(at, v);
+  }
+
+  /** A copy of everything written so far. */
+  bytes(): Uint8Array {
+    return this.#buf.slice(0, this.#len);
+  }
+}

@@ -1,0 +1,312 @@
+// A ubus client on top of the pure codec: publish objects, answer calls, send events and notifications.
+//
+// The protocol logic works over a minimal transport (write bytes / close), fed through receive() and closed(),
+// so it can be driven by recorded traffic in tests; connectUbus() glues it to a UNIX socket (the only node:net
+// use in src/ubus). What it does follows libubus (see ubus-protocol.md §8, §9):
+// - own requests are numbered 1, 2, ... per connection and matched to replies by (seq, peer);
+// - an INVOKE is answered DATA {OBJID, DATA} (if the handler returned data) then STATUS {STATUS, OBJID}, both
+//   echoing the INVOKE's seq and peer, and no STATUS when it carried NO_REPLY;
+// - notifications are always sent with NO_REPLY (ubusd then answers nothing);
+// - a fatal framing error closes the connection (as ubusd does); reconnecting is the owner's job.
+import { createConnection } from "node:net";
+import type { BlobmsgAttr } from "./blobmsg.ts";
+import { jsonToBlobmsg } from "./blobmsg-json.ts";
+import { FrameReader } from "./frame-reader.ts";
+import type { UbusAttr, UbusAttrTable, UbusMessage } from "./message.ts";
+import { UbusMsgType, UbusStatus, attrTable, encodeMessage, ubusStrerror, ubusSystemObjectEvent } from "./message.ts";
+import type { ArgsOf, MethodPolicy } from "./policy.ts";
+import { signatureToBlobmsg, validateArgs } from "./policy.ts";
+
+export interface UbusTransport {
+  write(bytes: Uint8Array): void;
+  close(): void;
+}
+
+export class UbusError extends Error {
+  override readonly name = "UbusError";
+  /** The UBUS_STATUS_* code. */
+  readonly status: number;
+  constructor(status: number, what: string) {
+    super(`${what}: ${ubusStrerror(status)}`);
+    this.status = status;
+  }
+}
+
+/** Who called, from the forwarded INVOKE. */
+export interface InvokeContext {
+  readonly objid: number;
+  readonly method: string;
+  readonly user?: string;
+  readonly group?: string;
+}
+
+/** What a handler returns: a status (default OK) and optionally a reply table. */
+export interface UbusReply {
+  readonly status?: number;
+  readonly data?: Readonly<Record<string, unknown>>;
+}
+type MaybePromise<T> = T | Promise<T>;
+
+export interface UbusMethod {
+  readonly policy: MethodPolicy;
+  /** Validates the INVOKE's DATA, then runs the handler. */
+  readonly invoke: (data: UbusAttrTable["data"], ctx: InvokeContext) => MaybePromise<UbusReply | undefined>;
+}
+
+/** Declares a method: the handler gets arguments already checked against the policy, typed from it. */
+export function ubusMethod<const P extends MethodPolicy>(
+  policy: P,
+  handler: (args: ArgsOf<P>, ctx: InvokeContext) => MaybePromise<UbusReply | undefined>,
+): UbusMethod {
+  return {
+    policy,
+    invoke: (data, ctx) => {
+      const args = validateArgs(policy, data);
+      return args.ok ? handler(args.value, ctx) : { status: args.error.status };
+    },
+  };
+}
+
+export interface UbusObject {
+  readonly path: string;
+  readonly objid: number;
+  readonly objtype: number;
+  /** From ubusd's NOTIFY {ACTIVE}: whether anyone is subscribed. */
+  readonly hasSubscribers: boolean;
+}
+
+interface Published extends UbusObject {
+  methods: Readonly<Record<string, UbusMethod>>;
+  hasSubscribers: boolean;
+  onSubscribers: ((active: boolean) => void) | undefined;
+}
+
+export interface UbusResponse {
+  readonly status: number;
+  readonly data: readonly UbusAttrTable[];
+}
+
+interface Pending {
+  readonly data: UbusAttrTable[];
+  readonly resolve: (r: UbusResponse) => void;
+  readonly timer: ReturnType<typeof setTimeout>;
+}
+
+export interface UbusClientOptions {
+  /** Request timeout; the CLI's default is 30 s. */
+  readonly timeoutMs?: number;
+  /** Called for messages that could not be decoded and for handler exceptions. */
+  readonly onError?: (error: Error) => void;
+}
+
+function tableData(data: Readonly<Record<string, unknown>>, what: string): readonly BlobmsgAttr[] {
+  const r = jsonToBlobmsg(data);
+  if (!r.ok) throw new UbusError(UbusStatus.invalidArgument, `${what}: ${r.error.path}: ${r.error.message}`);
+  return r.value;
+}
+
+export class UbusClient {
+  readonly #transport: UbusTransport;
+  readonly #reader = new FrameReader();
+  readonly #timeoutMs: number;
+  readonly #onError: (error: Error) => void;
+  readonly #pending = new Map<string, Pending>();
+  readonly #objects = new Map<number, Published>();
+  #seq = 0;
+  #clientId: number | undefined;
+  #closed = false;
+  #helloWaiters: ((id: number | undefined) => void)[] = [];
+  /** Called once when the connection is gone (EOF, error, fatal framing error, or close()). */
+  onClose: ((error?: Error) => void) | undefined;
+
+  constructor(transport: UbusTransport, options: UbusClientOptions = {}) {
+    this.#transport = transport;
+    this.#timeoutMs = options.timeoutMs ?? 30000;
+    this.#onError = options.onError ?? (() => undefined);
+  }
+
+  /** Our client id from HELLO (for logs only: it changes on every connection). */
+  get clientId(): number | undefined {
+    return this.#clientId;
+  }
+
+  /** Resolves with the client id once HELLO has arrived; rejects if the connection closes first. */
+  ready(): Promise<number> {
+    const lost = (): UbusError => new UbusError(UbusStatus.connectionFailed, "ubus connection");
+    if (this.#clientId !== undefined) return Promise.resolve(this.#clientId);
+    if (this.#closed) return Promise.reject(lost());
+    return new Promise((resolve, reject) => this.#helloWaiters.push((id) => (id !== undefined ? resolve(id) : reject(lost()))));
+  }
+
+  /** Feed bytes read from the socket. */
+  receive(chunk: Uint8Array): void {
+    for (const r of this.#reader.push(chunk)) {
+      if (r.ok) this.#dispatch(r.value);
+      else if (r.error.fatal) return this.closed(new Error(`ubus stream: ${r.error.message}`));
+      else this.#onError(new Error(`ubus message dropped: ${r.error.message}`));
+    }
+  }
+
+  /** The transport reports EOF or an error. Fails every pending request with CONNECTION_FAILED. */
+  closed(error?: Error): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#transport.close();
+    for (const [key, p] of this.#pending) {
+      clearTimeout(p.timer);
+      this.#pending.delete(key);
+      p.resolve({ status: UbusStatus.connectionFailed, data: p.data });
+    }
+    for (const w of this.#helloWaiters.splice(0)) w(undefined);
+    this.onClose?.(error);
+  }
+
+  close(): void {
+    this.closed();
+  }
+  #send(type: number, seq: number, peer: number, attrs: readonly UbusAttr[]): void {
+    if (!this.#closed) this.#transport.write(encodeMessage({ type, seq, peer, attrs }));
+  }
+
+  #nextSeq(): number {
+    this.#seq = (this.#seq + 1) & 0xffff;
+    return this.#seq;
+  }
+
+  /** Sends a request and collects its DATA replies until the STATUS (or the timeout: TIMEOUT). */
+  request(type: number, attrs: readonly UbusAttr[], peer = 0): Promise<UbusResponse> {
+    if (this.#closed) return Promise.resolve({ status: UbusStatus.connectionFailed, data: [] });
+    const seq = this.#nextSeq();
+    const key = `${seq}:${peer}`;
+    const data: UbusAttrTable[] = [];
+    const done = new Promise<UbusResponse>((resolve) => {
+      const timer = setTimeout(() => {
+        this.#pending.delete(key);
+        resolve({ status: UbusStatus.timeout, data });
+      }, this.#timeoutMs);
+      this.#pending.set(key, { data, resolve, timer });
+    });
+    this.#send(type, seq, peer, attrs);
+    return done;
+  }
+
+  /** ADD_OBJECT with a signature built from the methods' policies. */
+  async addObject(path: string, methods: Readonly<Record<string, UbusMethod>>, onSubscribers?: (active: boolean) => void): Promise<UbusObject> {
+    const signature = signatureToBlobmsg(Object.fromEntries(Object.entries(methods).map(([name, m]) => [name, m.policy])));
+    const r = await this.request(UbusMsgType.addObject, [{ attr: "objpath", value: path }, { attr: "signature", value: signature }]);
+    if (r.status !== UbusStatus.ok) throw new UbusError(r.status, `add object "${path}"`);
+    const { objid, objtype } = r.data[0] ?? {};
+    // STATUS 0 without OBJTYPE means ubusd did not accept the signature: the object would be invisible.
+    if (objid === undefined || objtype === undefined) throw new UbusError(UbusStatus.invalidArgument, `add object "${path}": no object type`);
+    const obj: Published = { path, objid, objtype, methods, hasSubscribers: false, onSubscribers };
+    this.#objects.set(objid, obj);
+    return obj;
+  }
+
+  async removeObject(objid: number): Promise<void> {
+    this.#objects.delete(objid);
+    const r = await this.request(UbusMsgType.removeObject, [{ attr: "objid", value: objid }]);
+    if (r.status !== UbusStatus.ok) throw new UbusError(r.status, `remove object ${objid}`);
+  }
+
+  /** `ubus send`: ubusd answers OK whether or not anyone listens. */
+  async sendEvent(id: string, data: Readonly<Record<string, unknown>>): Promise<void> {
+    const value = tableData(data, `event ${id}`);
+    const r = await this.request(UbusMsgType.invoke, [
+      { attr: "objid", value: ubusSystemObjectEvent },
+      { attr: "method", value: "send" },
+      { attr: "data", value: [{ type: "string", name: "id", value: id }, { type: "table", name: "data", value }] },
+    ], ubusSystemObjectEvent);
+    if (r.status !== UbusStatus.ok) throw new UbusError(r.status, `send event ${id}`);
+  }
+
+  /** Notifies the subscribers of one of our objects (NO_REPLY: nothing comes back). */
+  notify(objid: number, type: string, data: Readonly<Record<string, unknown>>): void {
+    const value = tableData(data, `notify ${type}`);
+    this.#send(UbusMsgType.notify, this.#nextSeq(), objid, [
+      { attr: "objid", value: objid },
+      { attr: "method", value: type },
+      { attr: "data", value },
+      { attr: "noReply", value: true },
+    ]);
+  }
+
+  #dispatch(m: UbusMessage): void {
+    const t = attrTable(m.attrs);
+    switch (m.type) {
+      case UbusMsgType.hello:
+        this.#clientId = m.peer;
+        for (const w of this.#helloWaiters.splice(0)) w(m.peer);
+        return;
+      case UbusMsgType.data:
+      case UbusMsgType.status: {
+        const key = `${m.seq}:${m.peer}`;
+        const p = this.#pending.get(key);
+        if (p === undefined) return; // late reply after a timeout
+        if (m.type === UbusMsgType.data) return void p.data.push(t);
+        clearTimeout(p.timer);
+        this.#pending.delete(key);
+        p.resolve({ status: t.status ?? UbusStatus.unknownError, data: p.data });
+        return;
+      }
+      case UbusMsgType.invoke:
+        return this.#invoke(m, t);
+      case UbusMsgType.notify: {
+        const obj = t.objid !== undefined ? this.#objects.get(t.objid) : undefined;
+        if (obj !== undefined && t.active !== undefined) {
+          obj.hasSubscribers = t.active;
+          obj.onSubscribers?.(t.active);
+        }
+        return;
+      }
+      default:
+        return; // UNSUBSCRIBE (we subscribe to nothing), unknown types: ignored, as libubus does
+    }
+  }
+
+  #invoke(m: UbusMessage, t: UbusAttrTable): void {
+    const { objid, method } = t;
+    if (objid === undefined || method === undefined) return; // ubusd never forwards these; a reply could not be routed
+    const reply = (status: number, data?: Readonly<Record<string, unknown>>): void => {
+      if (data !== undefined) {
+        const value = jsonToBlobmsg(data);
+        if (!value.ok) {
+          this.#onError(new Error(`reply to ${method}: ${value.error.path}: ${value.error.message}`));
+          status = UbusStatus.unknownError;
+        } else {
+          this.#send(UbusMsgType.data, m.seq, m.peer, [{ attr: "objid", value: objid }, { attr: "data", value: value.value }]);
+        }
+      }
+      if (t.noReply !== true) this.#send(UbusMsgType.status, m.seq, m.peer, [{ attr: "status", value: status }, { attr: "objid", value: objid }]);
+    };
+    const obj = this.#objects.get(objid);
+    const handler = obj?.methods[method];
+    if (obj === undefined) return reply(UbusStatus.notFound);
+    if (handler === undefined || !Object.hasOwn(obj.methods, method)) return reply(UbusStatus.methodNotFound);
+    if (t.data === undefined) return reply(UbusStatus.invalidArgument);
+    const ctx: InvokeContext = { objid, method, ...(t.user !== undefined && { user: t.user }), ...(t.group !== undefined && { group: t.group }) };
+    const fail = (e: unknown): void => {
+      this.#onError(e instanceof Error ? e : new Error(String(e)));
+      reply(UbusStatus.unknownError);
+    };
+    const done = (r: UbusReply | undefined): void => reply(r?.status ?? UbusStatus.ok, r?.data);
+    try {
+      const r = handler.invoke(t.data, ctx);
+      if (r instanceof Promise) r.then(done, fail);
+      else done(r); // synchronous handlers answer before the next message is processed
+    } catch (e) {
+      fail(e);
+    }
+  }
+}
+
+/** Connects to ubusd's UNIX socket and waits for HELLO. */
+export async function connectUbus(path = "/var/run/ubus/ubus.sock", options: UbusClientOptions = {}): Promise<UbusClient> {
+  const socket = createConnection(path);
+  const client = new UbusClient({ write: (b) => socket.write(b), close: () => socket.destroy() }, options);
+  socket.on("data", (chunk: Buffer) => client.receive(chunk));
+  socket.on("error", (e) => client.closed(e));
+  socket.on("close", () => client.closed());
+  await client.ready();
+  return client;
+}

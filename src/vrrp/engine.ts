@@ -1,0 +1,317 @@
+// The whole protocol side of a daemon: every instance, their sync groups and the tracked objects they share.
+// The daemon owns sockets, netlink and one OS timer; it feeds events in here and carries out the outputs.
+import type { IpFamily } from "./advertisement.ts";
+import { zeroCounters } from "./counters.ts";
+import { ipFamily } from "../lib/ip.ts";
+import type { Output, ReceivedPacket } from "./io.ts";
+import type { CoreConfig } from "./model.ts";
+import { LogRateLimiter } from "./rate-limit.ts";
+import { NO_GROUP, VirtualRouter } from "./router.ts";
+import type { EngineStatus, InstanceStatus } from "./status.ts";
+import { SyncGroup } from "./sync-group.ts";
+import { effectivePriority, type TrackState } from "./tracking.ts";
+import { diffInstance } from "./reconfigure.ts";
+import { EventQueue } from "../lib/event-queue.ts";
+
+/** What netlink (or the simulator) knows about one device. */
+export interface LinkState {
+  readonly up: boolean;
+  /** Primary IPv4 address, used as the source of IPv4 adverts. */
+  readonly ipv4?: string;
+  /** Link-local IPv6 address, used as the source of IPv6 adverts (RFC 5798 §5.1.2.1). */
+  readonly ipv6LinkLocal?: string;
+}
+
+export type ControlResult = { ok: true } | { ok: false; code: "not-found" | "invalid-state"; message: string };
+
+const instanceKey = (iface: string, family: IpFamily, vrid: number): string => `${iface}|${family}|${vrid}`;
+
+export class Engine {
+  private routers = new Map<string, VirtualRouter>();
+  private byKey = new Map<string, VirtualRouter>();
+  private groups = new Map<string, SyncGroup>();
+  private groupOf = new Map<string, SyncGroup>();
+  private overrides = new Map<string, number>();
+  /** Removed by a reload but still holding addresses until their successor is heard (make before break). */
+  private retiring: VirtualRouter[] = [];
+  private readonly tracks = new Map<string, TrackState>();
+  private readonly links = new Map<string, LinkState>();
+  private readonly unknownVrid: Record<string, number> = {};
+  private readonly unknownLog = new LogRateLimiter(60_000);
+  private started = false;
+  /** Earliest-deadline index: a lazy heap (stale entries are skipped) plus each router's recorded deadline. */
+  private readonly deadlines = new EventQueue<VirtualRouter>();
+  private readonly recorded = new Map<VirtualRouter, number | undefined>();
+  private readonly dirty = new Set<VirtualRouter>();
+
+  constructor(config: CoreConfig) {
+    this.build(config, new Map());
+  }
+
+  start(now: number): Output[] {
+    const out: Output[] = [];
+    this.started = true;
+    for (const router of this.routers.values()) this.applyLink(now, router, out);
+    this.settle(now, out);
+    for (const router of this.routers.values()) router.start(now, out);
+    this.settle(now, out);
+    return out;
+  }
+
+  handlePacket(now: number, packet: ReceivedPacket): Output[] {
+    const out: Output[] = [];
+    if (ipFamily(packet.src) !== packet.family || ipFamily(packet.dst) !== packet.family) {
+      // The platform layer should never hand us this; refuse it rather than trust it.
+      if (this.unknownLog.allow("bad-ip", now)) {
+        out.push({ type: "log", level: "warning", message: `ignored a packet whose addresses ${packet.src} -> ${packet.dst} are not IPv${packet.family}` });
+      }
+      return out;
+    }
+    const vrid = packet.bytes.length >= 2 ? packet.bytes[1] : undefined;
+    const router = vrid === undefined ? undefined : this.byKey.get(instanceKey(packet.interface, packet.family, vrid));
+    const targets = router ? [router] : [];
+    for (const old of this.retiring) if (old.config.interface === packet.interface && old.config.vrid === vrid) targets.push(old);
+    if (targets.length === 0) {
+      const key = `${packet.interface}/ipv${packet.family}`;
+      this.unknownVrid[key] = (this.unknownVrid[key] ?? 0) + 1;
+      if (this.unknownLog.allow(key, now)) {
+        out.push({ type: "log", level: "debug", message: `advert for unconfigured VRID ${vrid ?? "?"} on ${key} from ${packet.src}` });
+      }
+      return out;
+    }
+    for (const target of targets) {
+      target.receive(now, packet, out);
+      this.touch(target);
+    }
+    this.reapRetired();
+    return out;
+  }
+
+  setLink(now: number, device: string, link: LinkState): Output[] {
+    const out: Output[] = [];
+    this.links.set(device, link);
+    this.tracks.set(`interface:${device}`, link.up ? "up" : "down");
+    for (const router of this.routers.values()) if (router.config.interface === device) this.applyLink(now, router, out);
+    this.settle(now, out);
+    return out;
+  }
+
+  setTrack(now: number, id: string, state: TrackState): Output[] {
+    const out: Output[] = [];
+    if (this.tracks.get(id) === state) return out;
+    this.tracks.set(id, state);
+    this.settle(now, out);
+    return out;
+  }
+
+  handleTimeout(now: number): Output[] {
+    const out: Output[] = [];
+    this.flush();
+    const due: VirtualRouter[] = [];
+    for (let next = this.peekDeadline(); next !== undefined && next <= now; next = this.peekDeadline()) {
+      const entry = this.deadlines.pop();
+      if (entry) {
+        due.push(entry.item);
+        this.recorded.set(entry.item, undefined);
+      }
+    }
+    // Handle in configuration order, not deadline order, so equal deadlines give the same output order.
+    const order = [...this.routers.values(), ...this.retiring];
+    due.sort((a, b) => order.indexOf(a) - order.indexOf(b));
+    for (const router of due) {
+      router.handleTimeout(now, out);
+      this.touch(router);
+    }
+    this.reapRetired();
+    return out;
+  }
+
+  nextDeadline(): number | undefined {
+    this.flush();
+    return this.peekDeadline();
+  }
+
+  /** Graceful stop of every instance; the daemon exits once isQuiescent(). */
+  shutdown(now: number): Output[] {
+    const out: Output[] = [];
+    for (const router of this.routers.values()) router.shutdown(now, "shutdown", out);
+    this.touchAll();
+    return out;
+  }
+
+  /** True when no instance still holds addresses, i.e. a stopping daemon may exit. */
+  isQuiescent(): boolean {
+    return [...this.routers.values(), ...this.retiring].every((r) => r.isStopped && !r.holdsAddresses);
+  }
+
+  switchover(now: number, name: string, noPreemptMs: number): { result: ControlResult; outputs: Output[] } {
+    const out: Output[] = [];
+    const router = this.routers.get(name);
+    if (!router) return { result: notFound(name), outputs: out };
+    const group = this.groupOf.get(name);
+    const members = group ? group.members : [router];
+    if (!members.some((m) => m.state === "master")) {
+      return { result: { ok: false, code: "invalid-state", message: `instance ${name} is ${router.state}, not master` }, outputs: out };
+    }
+    for (const member of members) {
+      member.switchover(now, noPreemptMs, out);
+      this.touch(member);
+    }
+    return { result: { ok: true }, outputs: out };
+  }
+
+  /** Runtime priority override (ubus set_priority); null clears it. Not persisted: a reload clears it too. */
+  setPriorityOverride(now: number, name: string, priority: number | null): { result: ControlResult; outputs: Output[] } {
+    const out: Output[] = [];
+    if (!this.routers.has(name)) return { result: notFound(name), outputs: out };
+    if (priority === null) this.overrides.delete(name);
+    else this.overrides.set(name, priority);
+    this.settle(now, out);
+    return { result: { ok: true }, outputs: out };
+  }
+
+  resetCounters(name?: string): ControlResult {
+    if (name !== undefined && !this.routers.has(name)) return notFound(name);
+    for (const router of this.routers.values()) if (name === undefined || router.name === name) router.counters = zeroCounters();
+    return { ok: true };
+  }
+
+  /**
+   * Hitless reload: unchanged instances keep state, counters and addresses; changed ones are updated in place;
+   * removed ones leave gracefully (priority 0, addresses released once the successor is heard); new ones start.
+   */
+  reconfigure(now: number, config: CoreConfig): Output[] {
+    const out: Output[] = [];
+    const kept = new Map<string, VirtualRouter>();
+    for (const next of config.instances) {
+      const current = this.routers.get(next.name);
+      if (!current) continue;
+      const diff = diffInstance(current.config, next);
+      if (diff.kind === "identity-changed") continue; // stopped below and started anew
+      current.reconfigure(next);
+      for (const o of diff.addressOutputs(current.holdsAddresses)) out.push(o);
+      kept.set(next.name, current);
+    }
+    for (const [name, router] of this.routers) {
+      if (!kept.has(name)) {
+        router.shutdown(now, "removed", out);
+        if (router.holdsAddresses) this.retiring.push(router);
+      }
+    }
+    this.overrides.clear();
+    this.build(config, kept);
+    if (this.started) {
+      for (const router of this.routers.values()) {
+        if (!kept.has(router.name)) {
+          this.applyLink(now, router, out);
+          router.start(now, out);
+        }
+      }
+      this.settle(now, out);
+    }
+    this.touchAll();
+    return out;
+  }
+
+  status(now: number): EngineStatus {
+    const instances: InstanceStatus[] = [...this.routers.values()].map((router) => ({
+      ...router.status(now),
+      syncGroup: this.groupOf.get(router.name)?.name ?? null,
+      priorityOverride: this.overrides.get(router.name) ?? null,
+      tracked: this.priorityOf(router).effects,
+    }));
+    const syncGroups = [...this.groups.values()].map((g) => ({ name: g.name, members: g.members.map((m) => m.name), state: g.state() }));
+    return { instances, syncGroups, unknownVrid: { ...this.unknownVrid } };
+  }
+
+  router(name: string): VirtualRouter | undefined {
+    return this.routers.get(name);
+  }
+
+  // ---- internals ----------------------------------------------------------------------------------------
+
+  private build(config: CoreConfig, kept: ReadonlyMap<string, VirtualRouter>): void {
+    this.routers = new Map();
+    this.byKey = new Map();
+    for (const instance of config.instances) {
+      const router = kept.get(instance.name) ?? new VirtualRouter(instance);
+      this.routers.set(instance.name, router);
+      this.byKey.set(instanceKey(instance.interface, instance.family, instance.vrid), router);
+    }
+    this.groups = new Map();
+    this.groupOf = new Map();
+    for (const router of this.routers.values()) router.hooks = NO_GROUP;
+    for (const group of config.syncGroups) {
+      const members = group.members.map((m) => this.routers.get(m)).filter((r): r is VirtualRouter => r !== undefined);
+      const sync = new SyncGroup(group.name, members);
+      this.groups.set(group.name, sync);
+      for (const member of members) {
+        member.hooks = sync;
+        this.groupOf.set(member.name, sync);
+      }
+    }
+  }
+
+  /** A router's timers may have changed: so may its sync group's (members pull each other along). */
+  private touch(router: VirtualRouter): void {
+    this.dirty.add(router);
+    const group = this.groupOf.get(router.name);
+    if (group) for (const member of group.members) this.dirty.add(member);
+  }
+
+  private touchAll(): void {
+    for (const router of this.routers.values()) this.dirty.add(router);
+    for (const router of this.retiring) this.dirty.add(router);
+  }
+
+  private flush(): void {
+    for (const router of this.dirty) {
+      const due = router.nextDeadline();
+      if (due === this.recorded.get(router)) continue;
+      this.recorded.set(router, due);
+      if (due !== undefined) this.deadlines.push(due, router);
+    }
+    this.dirty.clear();
+  }
+
+  private peekDeadline(): number | undefined {
+    for (;;) {
+      const at = this.deadlines.peekTime();
+      if (at === undefined) return undefined;
+      const top = this.deadlines.peek();
+      if (top && this.recorded.get(top) === at && (this.routers.get(top.name) === top || this.retiring.includes(top))) return at;
+      this.deadlines.pop(); // stale: the router re-armed, or was removed
+    }
+  }
+
+  private applyLink(now: number, router: VirtualRouter, out: Output[]): void {
+    const link = this.links.get(router.config.interface);
+    const address = router.config.family === 4 ? link?.ipv4 : link?.ipv6LinkLocal;
+    router.setLink(now, link?.up ?? false, address, out);
+  }
+
+  private priorityOf(router: VirtualRouter): ReturnType<typeof effectivePriority> {
+    const base = this.overrides.get(router.name) ?? router.config.priority;
+    return effectivePriority(base, router.config.tracks, (id) => this.tracks.get(id) ?? "unknown");
+  }
+
+  /** Re-derive priority, tracking faults and sync-group faults for every instance (level-triggered). */
+  private settle(now: number, out: Output[]): void {
+    for (const router of this.routers.values()) {
+      const { priority, fault } = this.priorityOf(router);
+      router.setTracking(now, priority, fault, out);
+    }
+    for (const group of this.groups.values()) {
+      for (const member of group.members) member.setGroupFault(now, group.faultHeldFor(member), out);
+    }
+    this.touchAll();
+  }
+
+  private reapRetired(): void {
+    if (this.retiring.length > 0) this.retiring = this.retiring.filter((r) => r.holdsAddresses);
+  }
+}
+
+function notFound(name: string): ControlResult {
+  return { ok: false, code: "not-found", message: `no instance named ${name}` };
+}

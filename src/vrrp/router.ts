@@ -1,0 +1,559 @@
+// One virtual router: the RFC 5798 §6 state machine (as amended by RFC 9568 and its errata) plus keepalived's
+// Fault state. Rule 1 (after h11): every state transition of an instance lives in this file.
+//
+// The router never reads a clock and never sleeps: each call gets `now` (ms, monotonic) and appends the
+// outputs the caller must carry out; nextDeadline() says when handleTimeout() must be called again.
+import type { Advertisement } from "./advertisement.ts";
+import { advertOutputs, advertisedAddresses } from "./advert-builder.ts";
+import { decode } from "./codec.ts";
+import { DECODE_ERROR_COUNTER, type CounterName, type Counters, zeroCounters } from "./counters.ts";
+import type { Output, ReceivedPacket, State, TransitionReason } from "./io.ts";
+import { compareIp, isIpv6LinkLocal } from "../lib/ip.ts";
+import { type InstanceConfig, PRIORITY_OWNER, PRIORITY_STOP } from "./model.ts";
+import { LogRateLimiter } from "./rate-limit.ts";
+import type { RouterStatus, TransitionRecord } from "./status.ts";
+import { masterDownIntervalMs, skewTimeMs } from "./timers.ts";
+
+/** How a sync group (or the lack of one) steers its members. */
+export interface RouterHooks {
+  /** keepalived's vrrp_sync_can_goto_master: a member becomes Master only when every member can. */
+  canBecomeMaster(router: VirtualRouter): boolean;
+  /** Called after every transition so the group can pull its other members along. */
+  transitioned(router: VirtualRouter, now: number, from: State, to: State, out: Output[]): void;
+}
+
+export const NO_GROUP: RouterHooks = { canBecomeMaster: () => true, transitioned: () => undefined };
+
+const DROP_LOG_INTERVAL_MS = 60_000;
+
+interface GarpBurst {
+  readonly at: number;
+  readonly count: number;
+}
+
+export class VirtualRouter {
+  state: State = "initialize";
+  /** True once the master-down timer fired while the sync group held this member back. */
+  wantMaster = false;
+  counters: Counters = zeroCounters();
+
+  private started = false;
+  private stopped = false;
+  private linkUp = false;
+  private interfaceAddress: string | undefined;
+  private effectivePriority: number;
+  private trackFault = false;
+  private groupFault = false;
+
+  // RFC 5798 §6.1 state variables and timers (absolute deadlines on the caller's clock).
+  private masterAdverIntervalMs: number;
+  private adverTimer: number | undefined;
+  private masterDownTimer: number | undefined;
+  private preemptDelayUntil: number | undefined;
+  private noPreemptUntil: number | undefined;
+  private garpBursts: GarpBurst[] = [];
+  private garpRefreshAt: number | undefined;
+  private lastLowerPrioGarpAt: number | undefined;
+
+  /** Make-before-break: addresses stay until the new master is heard or this deadline passes. */
+  private holdingAddresses = false;
+  private releaseDeadline: number | undefined;
+
+  private masterAddress: string | undefined;
+  private masterPriority: number | undefined;
+  private lastTransition: TransitionRecord | undefined;
+  private readonly dropLog = new LogRateLimiter(DROP_LOG_INTERVAL_MS);
+
+  constructor(
+    public config: InstanceConfig,
+    public hooks: RouterHooks = NO_GROUP,
+  ) {
+    this.effectivePriority = config.priority;
+    this.masterAdverIntervalMs = config.advertIntervalMs;
+  }
+
+  get name(): string {
+    return this.config.name;
+  }
+
+  get priority(): number {
+    return this.effectivePriority;
+  }
+
+  get isOwner(): boolean {
+    return this.effectivePriority === PRIORITY_OWNER;
+  }
+
+  /** The address adverts are sent from: unicast_src_ip/mcast_src_ip, else the interface's primary address. */
+  get sourceAddress(): string | undefined {
+    return this.config.sourceAddress ?? this.interfaceAddress;
+  }
+
+  /** Why this instance cannot run now, if it cannot. Own reasons first: they are what an operator must fix. */
+  get ownFaultReason(): TransitionReason | undefined {
+    if (!this.linkUp) return "link-down";
+    if (this.sourceAddress === undefined) return "no-source-address";
+    if (this.trackFault) return "track-fault";
+    return undefined;
+  }
+
+  get holdsAddresses(): boolean {
+    return this.holdingAddresses;
+  }
+
+  get isStopped(): boolean {
+    return this.stopped;
+  }
+
+  // ---- inputs -------------------------------------------------------------------------------------------
+
+  start(now: number, out: Output[]): void {
+    if (this.started || this.stopped) return;
+    this.started = true;
+    this.evaluateFault(now, out);
+    if (this.state === "initialize") this.enterRunning(now, "startup", out, true);
+  }
+
+  /** Link and address of the instance's interface, as netlink (or the simulator) reports them. */
+  setLink(now: number, up: boolean, address: string | undefined, out: Output[]): void {
+    this.linkUp = up;
+    this.interfaceAddress = address;
+    this.evaluateFault(now, out);
+  }
+
+  /** New effective priority and weight-0 fault from tracking (computed by the engine). */
+  setTracking(now: number, priority: number, fault: boolean, out: Output[]): void {
+    this.trackFault = fault;
+    if (priority !== this.effectivePriority) {
+      const from = this.effectivePriority;
+      this.effectivePriority = priority;
+      out.push({ type: "priority", instance: this.name, from, to: priority });
+      this.log(out, "info", `effective priority ${from} -> ${priority}`);
+      // keepalived shifts a running master-down timer by the change in Skew_Time rather than restarting it.
+      if (this.state === "backup" && this.masterDownTimer !== undefined && !this.wantMaster) {
+        const v = this.config.version;
+        this.masterDownTimer +=
+          skewTimeMs(v, priority, this.masterAdverIntervalMs) - skewTimeMs(v, from, this.masterAdverIntervalMs);
+      }
+    }
+    this.evaluateFault(now, out);
+  }
+
+  setGroupFault(now: number, fault: boolean, out: Output[]): void {
+    this.groupFault = fault;
+    this.evaluateFault(now, out);
+  }
+
+  receive(now: number, packet: ReceivedPacket, out: Output[]): void {
+    if (!this.started || this.stopped || this.state === "fault" || this.state === "initialize") {
+      if (!(this.stopped && this.holdingAddresses)) return;
+    }
+    const unicast = this.config.unicastPeers.length > 0;
+    if (unicast && !this.config.unicastPeers.includes(packet.src)) {
+      return this.drop(now, out, "unicast_src_err", `advert from ${packet.src}, which is not a unicast peer`);
+    }
+    // RFC 5798 §7.1: TTL/hop limit 255 is VRRP's only defence against off-link senders (skipped for unicast,
+    // as keepalived does, since routed unicast adverts arrive with a lower TTL).
+    if (!unicast && packet.ttl !== 255) {
+      return this.drop(now, out, "ip_ttl_err", `advert from ${packet.src} with TTL ${packet.ttl}, expected 255`);
+    }
+    const expectedAuth =
+      this.config.version === 2
+        ? { authType: this.config.authType, authPassword: this.config.authPassword }
+        : undefined;
+    const result = decode(packet.bytes, {
+      family: packet.family,
+      src: packet.src,
+      dst: packet.dst,
+      tolerateGlobalFirstIpv6: true,
+      ...(expectedAuth ? { expectedAuth } : {}),
+    });
+    if (!result.ok) {
+      return this.drop(now, out, DECODE_ERROR_COUNTER[result.error.code], `from ${packet.src}: ${result.error.message}`);
+    }
+    const advert = result.value.advert;
+    if (advert.version !== this.config.version) {
+      return this.drop(now, out, "vers_err", `VRRPv${advert.version} advert from ${packet.src}, configured v${this.config.version}`);
+    }
+    if (advert.vrid !== this.config.vrid) {
+      return this.drop(now, out, "vrid_err", `advert for VRID ${advert.vrid} from ${packet.src}`);
+    }
+    // RFC 3768 §7.1 (g): a VRRPv2 advert with another interval MUST be discarded.
+    if (advert.version === 2 && advert.adverIntSec * 1000 !== this.config.advertIntervalMs) {
+      return this.drop(now, out, "advert_interval_err",
+        `advert interval ${advert.adverIntSec}s from ${packet.src}, configured ${this.config.advertIntervalMs / 1000}s`);
+    }
+    this.counters.advert_rcvd++;
+    this.checkAddressList(now, advert, packet.src, out);
+    if (advert.priority === PRIORITY_STOP) this.counters.pri_zero_rcvd++;
+    this.releaseIfSuperseded(advert, packet.src, out);
+    if (this.state === "backup") this.receiveAsBackup(now, advert, packet.src, out);
+    else if (this.state === "master") this.receiveAsMaster(now, advert, packet.src, out);
+  }
+
+  handleTimeout(now: number, out: Output[]): void {
+    if (this.releaseDeadline !== undefined && now >= this.releaseDeadline) {
+      this.releaseDeadline = undefined;
+      if (this.state !== "master") this.removeAddresses(out);
+    }
+    if (this.state === "master") {
+      this.masterTimers(now, out);
+    } else if (this.state === "backup" && this.masterDownTimer !== undefined && now >= this.masterDownTimer) {
+      this.masterDownTimerFired(now, out);
+    }
+  }
+
+  nextDeadline(): number | undefined {
+    let next: number | undefined;
+    const consider = (t: number | undefined): void => {
+      if (t !== undefined && (next === undefined || t < next)) next = t;
+    };
+    consider(this.releaseDeadline);
+    if (this.state === "master") {
+      consider(this.adverTimer);
+      consider(this.garpBursts[0]?.at);
+      consider(this.garpRefreshAt);
+    } else if (this.state === "backup") {
+      consider(this.masterDownTimer);
+    }
+    return next;
+  }
+
+  /**
+   * Graceful stop (SIGTERM, instance removed): a master sends priority 0 so a backup takes over after Skew_Time
+   * (RFC 5798 §6.4.3), and keeps its addresses until it hears the new master, bounded by Master_Down_Interval,
+   * so clients are never left without a gateway ("make before break").
+   */
+  shutdown(now: number, reason: TransitionReason, out: Output[]): void {
+    if (this.stopped) return;
+    const wasMaster = this.state === "master";
+    if (wasMaster) this.sendAdvert(PRIORITY_STOP, out);
+    this.stopped = true;
+    this.clearTimers();
+    if (wasMaster) this.holdForRelease(now);
+    if (this.state !== "initialize") this.transition(now, "initialize", reason, out);
+  }
+
+  /** A planned handover: step down with priority 0, keep the addresses until the peer is master, then stay backup. */
+  switchover(now: number, noPreemptMs: number, out: Output[]): boolean {
+    if (this.state !== "master") return false;
+    this.sendAdvert(PRIORITY_STOP, out);
+    this.noPreemptUntil = now + noPreemptMs;
+    this.holdForRelease(now);
+    this.enterBackup(now, "switchover", out, { keepAddresses: true });
+    return true;
+  }
+
+  /** Sync group: another member became master, so this one follows (keepalived vrrp_sync_master). */
+  followGroupToMaster(now: number, out: Output[]): void {
+    if (this.state === "backup") this.becomeMaster(now, "sync-group-master", out);
+  }
+
+  /** Sync group: another member fell back to backup, so this one follows (keepalived vrrp_sync_backup). */
+  followGroupToBackup(now: number, out: Output[]): void {
+    if (this.state !== "master") {
+      this.wantMaster = false;
+      return;
+    }
+    // Priority 0 lets the peer's matching member take over after Skew_Time instead of Master_Down_Interval.
+    this.sendAdvert(PRIORITY_STOP, out);
+    this.enterBackup(now, "sync-group-backup", out);
+  }
+
+  /** Replace the configuration in place (hitless reload): state, counters and addresses are kept. */
+  reconfigure(config: InstanceConfig): void {
+    this.config = config;
+    if (this.state !== "backup") this.masterAdverIntervalMs = config.advertIntervalMs;
+  }
+
+  status(now: number): RouterStatus {
+    const remaining = (t: number | undefined): number | null => (t === undefined ? null : Math.max(0, t - now));
+    const v = this.config.version;
+    return {
+      name: this.name,
+      state: this.state,
+      interface: this.config.interface,
+      family: this.config.family,
+      version: v,
+      vrid: this.config.vrid,
+      configuredPriority: this.config.priority,
+      effectivePriority: this.effectivePriority,
+      sourceAddress: this.sourceAddress ?? null,
+      masterAddress: this.state === "master" ? (this.sourceAddress ?? null) : (this.masterAddress ?? null),
+      masterPriority: this.state === "master" ? this.effectivePriority : (this.masterPriority ?? null),
+      advertIntervalMs: this.config.advertIntervalMs,
+      masterAdverIntervalMs: this.masterAdverIntervalMs,
+      skewTimeMs: skewTimeMs(v, this.effectivePriority, this.masterAdverIntervalMs),
+      masterDownIntervalMs: this.masterDownIntervalMs(),
+      masterDownTimerMs: this.state === "backup" ? remaining(this.masterDownTimer) : null,
+      adverTimerMs: this.state === "master" ? remaining(this.adverTimer) : null,
+      preempt: this.config.preempt,
+      holdingAddresses: this.holdingAddresses,
+      fault: this.state === "fault" ? (this.ownFaultReason ?? (this.groupFault ? "sync-group-fault" : null)) : null,
+      counters: { ...this.counters },
+      lastTransition: this.lastTransition ?? null,
+    };
+  }
+
+  // ---- RFC 5798 §6.4.2: Backup --------------------------------------------------------------------------
+
+  private receiveAsBackup(now: number, advert: Advertisement, src: string, out: Output[]): void {
+    if (advert.priority === PRIORITY_STOP) {
+      // §6.4.2: "Set the Master_Down_Timer to Skew_Time".
+      this.masterDownTimer = now + skewTimeMs(this.config.version, this.effectivePriority, this.masterAdverIntervalMs);
+      this.masterAddress = src;
+      this.masterPriority = 0;
+      return;
+    }
+    if (this.acceptsAsMaster(now, advert.priority)) {
+      if (advert.version === 3) this.learnInterval(now, advert.maxAdverIntCs * 10, src, out);
+      this.masterDownTimer = now + this.masterDownIntervalMs();
+      this.masterAddress = src;
+      this.masterPriority = advert.priority;
+      this.wantMaster = false;
+      if (advert.priority >= this.effectivePriority) this.preemptDelayUntil = undefined;
+    }
+    // Otherwise (preempt and a lower priority) the advert is discarded and the timer runs out: preemption.
+  }
+
+  /** §6.4.2: accept when Preempt_Mode is False or the sender's priority is not lower; plus preempt_delay. */
+  private acceptsAsMaster(now: number, advertPriority: number): boolean {
+    if (advertPriority >= this.effectivePriority) return true;
+    if (this.isOwner) return false; // the owner always preempts (§6.4.2 note)
+    if (!this.config.preempt) return true;
+    if (this.noPreemptUntil !== undefined && now < this.noPreemptUntil) return true;
+    if (this.config.preemptDelayMs > 0) {
+      // keepalived: a backup that could preempt first waits preempt_delay from the first lower-priority advert.
+      this.preemptDelayUntil ??= now + this.config.preemptDelayMs;
+      return now < this.preemptDelayUntil;
+    }
+    return false;
+  }
+
+  private masterDownTimerFired(now: number, out: Output[]): void {
+    this.wantMaster = true;
+    if (!this.hooks.canBecomeMaster(this)) {
+      // keepalived re-arms the timer and waits for the rest of the sync group to be ready.
+      this.masterDownTimer = now + this.config.downTimerAdverts * this.masterAdverIntervalMs + this.masterAdverIntervalMs / 256;
+      return;
+    }
+    this.becomeMaster(now, this.masterPriority === 0 ? "priority-zero-received" : "master-down-timer", out);
+  }
+
+  // ---- RFC 5798 §6.4.3: Master --------------------------------------------------------------------------
+
+  private receiveAsMaster(now: number, advert: Advertisement, src: string, out: Output[]): void {
+    const own = this.sourceAddress;
+    if (src === own) return; // our own advert looped back
+    if (advert.priority === PRIORITY_STOP) {
+      // §6.4.3: answer a priority-0 advert at once so the leaving router's backups see a master.
+      this.sendAdvert(this.effectivePriority, out);
+      this.adverTimer = now + this.config.advertIntervalMs;
+      return;
+    }
+    const higher =
+      advert.priority > this.effectivePriority ||
+      (advert.priority === this.effectivePriority && own !== undefined && compareIp(src, own) > 0);
+    if (higher) {
+      if (this.config.higherPrioSendAdvert) this.sendAdvert(this.effectivePriority, out);
+      if (advert.version === 3) this.masterAdverIntervalMs = advert.maxAdverIntCs * 10;
+      this.masterAddress = src;
+      this.masterPriority = advert.priority;
+      this.enterBackup(now, "higher-priority-advert", out);
+      return;
+    }
+    // RFC 9568 §6.4.3: a lower-priority master exists (split brain healing): re-assert at once, re-announce.
+    out.push({ type: "master-rx-lower-pri", instance: this.name, from: src, priority: advert.priority });
+    if (!this.config.lowerPrioNoAdvert) {
+      this.sendAdvert(this.effectivePriority, out);
+      this.adverTimer = now + this.config.advertIntervalMs;
+    }
+    const garp = this.config.garp;
+    const last = this.lastLowerPrioGarpAt;
+    if (garp.lowerPrioRepeat > 0 && (last === undefined || now - last >= garp.lowerPrioDelayMs)) {
+      this.lastLowerPrioGarpAt = now;
+      this.announce(garp.lowerPrioRepeat, out);
+    }
+  }
+
+  private masterTimers(now: number, out: Output[]): void {
+    if (this.adverTimer !== undefined && now >= this.adverTimer) {
+      this.sendAdvert(this.effectivePriority, out);
+      // Drift-free: stay on the original grid unless the caller was so late that a whole interval was lost.
+      const next = this.adverTimer + this.config.advertIntervalMs;
+      this.adverTimer = next > now ? next : now + this.config.advertIntervalMs;
+    }
+    while (this.garpBursts.length > 0 && now >= (this.garpBursts[0]?.at ?? Infinity)) {
+      const burst = this.garpBursts.shift();
+      if (burst) this.announce(burst.count, out);
+    }
+    const refresh = this.config.garp.masterRefreshMs;
+    if (this.garpRefreshAt !== undefined && now >= this.garpRefreshAt && refresh > 0) {
+      this.announce(this.config.garp.masterRefreshRepeat, out);
+      this.garpRefreshAt = now + refresh;
+    }
+  }
+
+  // ---- state changes ------------------------------------------------------------------------------------
+
+  private becomeMaster(now: number, reason: TransitionReason, out: Output[]): void {
+    // §6.4.2 "Transition to Master": advertise, configure the addresses, then announce them (GARP / NA).
+    this.clearTimers();
+    this.wantMaster = false;
+    this.releaseDeadline = undefined;
+    this.sendAdvert(this.effectivePriority, out);
+    this.addAddresses(out);
+    const garp = this.config.garp;
+    this.announce(garp.masterRepeat, out);
+    if (garp.masterDelayMs > 0) this.garpBursts = [{ at: now + garp.masterDelayMs, count: garp.masterRepeat }];
+    if (garp.masterRefreshMs > 0) this.garpRefreshAt = now + garp.masterRefreshMs;
+    this.adverTimer = now + this.config.advertIntervalMs;
+    this.masterAdverIntervalMs = this.config.advertIntervalMs;
+    this.masterAddress = this.sourceAddress;
+    this.masterPriority = this.effectivePriority;
+    this.counters.become_master++;
+    this.transition(now, "master", reason, out);
+  }
+
+  private enterBackup(now: number, reason: TransitionReason, out: Output[], opts: { keepAddresses?: boolean } = {}): void {
+    const wasMaster = this.state === "master";
+    this.clearTimers();
+    if (wasMaster) this.counters.release_master++;
+    if (!opts.keepAddresses) this.removeAddresses(out);
+    this.masterDownTimer = now + this.masterDownIntervalMs();
+    this.transition(now, "backup", reason, out);
+  }
+
+  /** Startup and leaving Fault: the owner goes straight to Master (§6.4.1), everyone else to Backup. */
+  private enterRunning(now: number, reason: TransitionReason, out: Output[], atStartup: boolean): void {
+    this.masterAdverIntervalMs = this.config.advertIntervalMs;
+    this.masterAddress = undefined;
+    this.masterPriority = undefined;
+    this.preemptDelayUntil = undefined;
+    if (this.isOwner && this.hooks.canBecomeMaster(this)) {
+      this.becomeMaster(now, atStartup ? "owner-startup" : reason, out);
+      return;
+    }
+    this.enterBackup(now, reason, out);
+    if (this.config.initialState === "master") {
+      // keepalived: `state MASTER` waits one advert interval (plus the minimal skew) instead of three.
+      this.masterDownTimer = now + this.masterAdverIntervalMs + this.masterAdverIntervalMs / 256;
+    }
+  }
+
+  /** Level-triggered: called after anything that can change whether the instance may run. */
+  private evaluateFault(now: number, out: Output[]): void {
+    if (!this.started || this.stopped) return;
+    const reason = this.ownFaultReason ?? (this.groupFault ? "sync-group-fault" : undefined);
+    if (reason !== undefined && this.state !== "fault") {
+      if (this.state === "master") {
+        // keepalived sends priority 0 on the way to Fault when it still can, for a fast takeover.
+        if (this.linkUp && this.sourceAddress !== undefined) this.sendAdvert(PRIORITY_STOP, out);
+        this.counters.release_master++;
+      }
+      this.clearTimers();
+      this.removeAddresses(out);
+      this.transition(now, "fault", reason, out);
+    } else if (reason === undefined && this.state === "fault") {
+      const cause = this.lastTransition?.reason;
+      const recovered: TransitionReason =
+        cause === "sync-group-fault" ? "sync-group-recovered" : cause === "link-down" ? "link-up" : "track-recovered";
+      this.enterRunning(now, recovered, out, false);
+    }
+  }
+
+  private transition(now: number, to: State, reason: TransitionReason, out: Output[]): void {
+    const from = this.state;
+    this.state = to;
+    this.lastTransition = { from, to, reason, at: now };
+    out.push({ type: "transition", instance: this.name, from, to, reason, priority: this.effectivePriority, at: now });
+    this.log(out, "info", `${from} -> ${to} (${reason})`);
+    this.hooks.transitioned(this, now, from, to, out);
+  }
+
+  // ---- helpers ------------------------------------------------------------------------------------------
+
+  private masterDownIntervalMs(): number {
+    const c = this.config;
+    return masterDownIntervalMs(c.version, this.effectivePriority, this.masterAdverIntervalMs, c.downTimerAdverts);
+  }
+
+  private learnInterval(now: number, intervalMs: number, src: string, out: Output[]): void {
+    // RFC 5798 §6.4.2: a v3 backup adopts the master's interval; RFC 9568 §7.1 asks to log a mismatch.
+    if (intervalMs !== this.config.advertIntervalMs && this.dropLog.allow(`interval:${src}`, now)) {
+      this.log(out, "warning", `master ${src} advertises every ${intervalMs} ms, configured ${this.config.advertIntervalMs} ms; following the master`);
+    }
+    this.masterAdverIntervalMs = intervalMs;
+  }
+
+  private checkAddressList(now: number, advert: Advertisement, src: string, out: Output[]): void {
+    const ours = advertisedAddresses(this.config);
+    const same = ours.length === advert.addresses.length && ours.every((a) => advert.addresses.includes(a));
+    const first = advert.addresses[0];
+    const linkLocalFirst = advert.version === 2 || this.config.family === 4 || (first !== undefined && isIpv6LinkLocal(first));
+    if (same && linkLocalFirst) return;
+    // keepalived counts and logs a mismatch but keeps the advert (RFC 5798 §7.1 makes the check a MAY).
+    this.counters.addr_list_err++;
+    if (this.dropLog.allow("addr_list_err", now)) {
+      const why = same ? "its first address is not link-local (RFC 9568 erratum 8300); keepalived sends this when no link-local VIP is configured" : `configured [${ours.join(", ")}]`;
+      this.log(out, "warning", `advert from ${src} lists [${advert.addresses.join(", ")}]: ${why}`);
+    }
+  }
+
+  private releaseIfSuperseded(advert: Advertisement, src: string, out: Output[]): void {
+    if (!this.holdingAddresses || this.state === "master") return;
+    if (advert.priority === PRIORITY_STOP || src === this.sourceAddress) return;
+    this.releaseDeadline = undefined;
+    this.removeAddresses(out);
+  }
+
+  private holdForRelease(now: number): void {
+    if (this.holdingAddresses) this.releaseDeadline = now + this.masterDownIntervalMs();
+  }
+
+  private drop(now: number, out: Output[], counter: CounterName, message: string): void {
+    this.counters[counter]++;
+    if (this.dropLog.allow(counter, now)) this.log(out, "warning", `dropped (${counter}): ${message}`);
+  }
+
+  private sendAdvert(priority: number, out: Output[]): void {
+    const src = this.sourceAddress;
+    if (src === undefined) return;
+    const sends = advertOutputs(this.config, priority, src);
+    out.push(...sends);
+    this.counters.advert_sent += sends.length;
+    if (priority === PRIORITY_STOP) this.counters.pri_zero_sent += sends.length;
+  }
+
+  private addAddresses(out: Output[]): void {
+    if (this.holdingAddresses) return;
+    this.holdingAddresses = true;
+    const c = this.config;
+    out.push({ type: "add-addresses", instance: c.name, interface: c.interface, addresses: c.virtualAddresses, routes: c.virtualRoutes });
+  }
+
+  private removeAddresses(out: Output[]): void {
+    if (!this.holdingAddresses) return;
+    this.holdingAddresses = false;
+    this.releaseDeadline = undefined;
+    const c = this.config;
+    out.push({ type: "remove-addresses", instance: c.name, interface: c.interface, addresses: c.virtualAddresses, routes: c.virtualRoutes });
+  }
+
+  private announce(count: number, out: Output[]): void {
+    const c = this.config;
+    if (count <= 0 || c.virtualAddresses.length === 0) return;
+    out.push({ type: "announce", instance: c.name, interface: c.interface, vrid: c.vrid, family: c.family, addresses: c.virtualAddresses, count });
+  }
+
+  private clearTimers(): void {
+    this.adverTimer = undefined;
+    this.masterDownTimer = undefined;
+    this.garpBursts = [];
+    this.garpRefreshAt = undefined;
+  }
+
+  private log(out: Output[], level: "error" | "warning" | "info" | "debug", message: string): void {
+    out.push({ type: "log", level, instance: this.name, message });
+  }
+}

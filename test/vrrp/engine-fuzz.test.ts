@@ -1,0 +1,106 @@
+// The engine's inputs come from the network and the operator: random and mutated packets, link and track
+// events, stops, switchovers and reloads, in any order, must never throw, and the timer contract must hold:
+// after handleTimeout(now) nothing is due at or before `now`, and a spurious handleTimeout does nothing.
+import assert from "node:assert/strict";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { test } from "node:test";
+import fc from "fast-check";
+import { encode } from "../../src/vrrp/codec.ts";
+import { Engine } from "../../src/vrrp/engine.ts";
+import type { CoreConfig } from "../../src/vrrp/model.ts";
+import { simInstance } from "../sim/topology.ts";
+
+const config: CoreConfig = {
+  instances: [
+    simInstance({ vrid: 1, version: 2, priority: 150, authType: 1, authPassword: "pw" }),
+    simInstance({ vrid: 2, version: 3, advertIntervalMs: 20, priority: 255 }),
+    simInstance({ vrid: 3, version: 3, family: 6, advertIntervalMs: 100 }),
+    simInstance({ vrid: 4, version: 3, unicastPeers: ["192.0.2.2"], tracks: [{ id: "script:a", weight: 0, reverse: false }] }),
+  ],
+  syncGroups: [{ name: "g", members: ["vr1-v4", "vr2-v4"] }],
+};
+
+const validAdvert = (vrid: number, priority: number, family: 4 | 6): Uint8Array =>
+  family === 4
+    ? encode({ version: 3, vrid, priority, maxAdverIntCs: 2, addresses: ["198.51.100.2"] }, { family, src: "192.0.2.2", dst: "224.0.0.18" })
+    : encode({ version: 3, vrid, priority, maxAdverIntCs: 10, addresses: ["fe80::1003"] }, { family, src: "fe80::2", dst: "ff02::12" });
+
+const packetInput = fc.record({
+  kind: fc.constant("packet" as const),
+  family: fc.constantFrom(4 as const, 6 as const),
+  vrid: fc.integer({ min: 0, max: 5 }),
+  priority: fc.integer({ min: 0, max: 255 }),
+  mutate: fc.array(fc.tuple(fc.nat(40), fc.integer({ min: 0, max: 255 })), { maxLength: 4 }),
+  random: fc.option(fc.uint8Array({ maxLength: 64 }), { nil: undefined }),
+  ttl: fc.constantFrom(255, 255, 1, 254),
+  src: fc.constantFrom("192.0.2.2", "192.0.2.10", "fe80::2", "not-an-ip"),
+});
+
+const input = fc.oneof(
+  packetInput,
+  fc.record({ kind: fc.constant("link" as const), up: fc.boolean(), address: fc.boolean() }),
+  fc.record({ kind: fc.constant("track" as const), state: fc.constantFrom("up" as const, "down" as const, "unknown" as const) }),
+  fc.record({ kind: fc.constantFrom("timeout" as const, "shutdown" as const, "switchover" as const, "reload" as const, "override" as const) }),
+);
+
+type Input = typeof input extends fc.Arbitrary<infer T> ? T : never;
+
+function drive(steps: readonly [number, Input][]): void {
+  const engine = new Engine(config);
+  engine.setLink(0, "lan0", { up: true, ipv4: "192.0.2.1", ipv6LinkLocal: "fe80::1" });
+  engine.start(0);
+  let now = 0;
+  for (const [advance, step] of steps) {
+    now += advance;
+    switch (step.kind) {
+      case "packet": {
+        const bytes = step.random ?? validAdvert(step.vrid, step.priority, step.family);
+        const copy = Uint8Array.from(bytes);
+        for (const [at, value] of step.mutate) if (at < copy.length) copy[at] = value;
+        engine.handlePacket(now, { interface: "lan0", family: step.family, src: step.src, dst: step.family === 4 ? "224.0.0.18" : "ff02::12", ttl: step.ttl, bytes: copy });
+        break;
+      }
+      case "link":
+        engine.setLink(now, "lan0", step.address ? { up: step.up, ipv4: "192.0.2.1", ipv6LinkLocal: "fe80::1" } : { up: step.up });
+        break;
+      case "track":
+        engine.setTrack(now, "script:a", step.state);
+        break;
+      case "timeout": {
+        engine.handleTimeout(now);
+        const next = engine.nextDeadline();
+        assert.ok(next === undefined || next > now, `after handleTimeout(${now}) the next deadline ${next} is not in the future`);
+        assert.deepEqual(engine.handleTimeout(now), [], "a spurious handleTimeout does nothing");
+        break;
+      }
+      case "shutdown":
+        engine.shutdown(now);
+        break;
+      case "switchover":
+        engine.switchover(now, "vr2-v4", 1000);
+        break;
+      case "reload":
+        engine.reconfigure(now, { ...config, instances: config.instances.slice(0, 1 + (now % 4)) });
+        break;
+      case "override":
+        engine.setPriorityOverride(now, "vr1-v4", now % 2 === 0 ? null : 200);
+        break;
+    }
+    engine.status(now);
+  }
+}
+
+test("the engine never throws on random input sequences", () => {
+  fc.assert(fc.property(fc.array(fc.tuple(fc.double({ min: 0, max: 500, noNaN: true }), input), { maxLength: 60 }), (steps) => drive(steps)), {
+    seed: 0xf00d,
+    numRuns: 1500,
+  });
+});
+
+test("committed regression inputs still run", () => {
+  const dir = join(import.meta.dirname, "../vectors/engine-regressions");
+  for (const file of readdirSync(dir).filter((f) => f.endsWith(".json"))) {
+    drive(JSON.parse(readFileSync(join(dir, file), "utf8")) as [number, Input][]);
+  }
+});
