@@ -47,7 +47,19 @@ export type Output =
       readonly bytes: Uint8Array;
     }
   | {
-      readonly type: "add-addresses" | "remove-addresses";
+      readonly type: "add-addresses";
+      readonly instance: string;
+      readonly interface: string;
+      readonly addresses: readonly VirtualAddress[];
+      readonly routes: readonly VirtualRoute[];
+      /**
+       * RFC 5798 §6.4.3 Accept_Mode: false means a non-owner master must not accept packets addressed to the
+       * virtual addresses (other than ND), so the daemon installs a filter for them while they are held.
+       */
+      readonly acceptPackets: boolean;
+    }
+  | {
+      readonly type: "remove-addresses";
       readonly instance: string;
       readonly interface: string;
       readonly addresses: readonly VirtualAddress[];

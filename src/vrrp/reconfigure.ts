@@ -22,7 +22,7 @@ export function diffInstance(old: InstanceConfig, next: InstanceConfig): Instanc
       const base = { instance: next.name, interface: next.interface };
       if (gone.addresses.length + gone.routes.length > 0) out.push({ type: "remove-addresses", ...base, ...gone });
       if (added.addresses.length + added.routes.length > 0) {
-        out.push({ type: "add-addresses", ...base, ...added });
+        out.push({ type: "add-addresses", ...base, ...added, acceptPackets: next.acceptMode || next.priority === 255 });
         if (added.addresses.length > 0) {
           out.push({ type: "announce", ...base, vrid: next.vrid, family: next.family, addresses: added.addresses, count: next.garp.masterRepeat });
         }

@@ -529,7 +529,8 @@ export class VirtualRouter {
     if (this.holdingAddresses) return;
     this.holdingAddresses = true;
     const c = this.config;
-    out.push({ type: "add-addresses", instance: c.name, interface: c.interface, addresses: c.virtualAddresses, routes: c.virtualRoutes });
+    const acceptPackets = this.isOwner || c.acceptMode;
+    out.push({ type: "add-addresses", instance: c.name, interface: c.interface, addresses: c.virtualAddresses, routes: c.virtualRoutes, acceptPackets });
   }
 
   private removeAddresses(out: Output[]): void {

@@ -64,6 +64,7 @@ function summarize(output: Output, config: InstanceConfig): Record<string, unkno
       return { type: "send", priority: decoded.value.advert.priority, dst: output.dst, src: output.src };
     }
     case "add-addresses":
+      return { type: output.type, addresses: output.addresses.map((a) => a.address), acceptPackets: output.acceptPackets };
     case "remove-addresses":
       return { type: output.type, addresses: output.addresses.map((a) => a.address) };
     case "announce":

@@ -73,6 +73,21 @@ export function runScenario(seed: number, sabotage?: (config: InstanceConfig) =>
   const worstMdi = Math.max(...p.instances.map((i) => masterDownIntervalMs(i.version, i.priority, p.intervalMs)));
   const worstDelay = Math.max(...p.instances.map((i) => i.preemptDelayMs));
 
+  // Continuously: a router that is not master holds addresses only while handing over (make before break),
+  // and never for longer than Master_Down_Interval plus one interval.
+  const holdingSince = new Map<string, number>();
+  sim.observer = () => {
+    for (const name of names) {
+      const releasing = sim.stateOf(name, instance) !== "master" && sim.holds(name, instance).size > 0;
+      const since = holdingSince.get(name);
+      if (!releasing) holdingSince.delete(name);
+      else if (since === undefined) holdingSince.set(name, sim.now);
+      else if (sim.now - since > worstMdi + p.intervalMs + 1e-6 && !violations.some((v) => v.startsWith(`${name} held`))) {
+        violations.push(`${name} held addresses as ${sim.stateOf(name, instance)} from ${since.toFixed(2)} to ${sim.now.toFixed(2)}`);
+      }
+    }
+  };
+
   // Phase 1: boot (staggered) and chaos.
   const chaosEnd = 30 * p.intervalMs;
   for (const name of names) sim.at(prng.between(0, 3 * p.intervalMs), () => sim.boot(name));

@@ -64,6 +64,8 @@ export class Simulation {
   private readonly nodes: SimNode[];
   private readonly cut = new Set<string>();
   wire: WireModel;
+  /** Called after every event, so a test can check an invariant continuously, not only at the end. */
+  observer: (() => void) | undefined;
 
   constructor(specs: readonly SimNodeSpec[], wire: WireModel, private readonly prng: Prng) {
     this.nodes = specs.map((spec, i) => new SimNode(i, spec));
@@ -151,6 +153,7 @@ export class Simulation {
       if (!event) break;
       this.now = Math.max(this.now, event.at);
       this.dispatch(event.item);
+      this.observer?.();
     }
     this.now = until;
   }
