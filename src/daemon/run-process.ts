@@ -1,0 +1,60 @@
+// Runs one script with a hard timeout. The child gets its own process group, so a timeout kills everything
+// it started (a hung `curl` inside a shell script too), and a run never outlives its budget.
+import { spawn } from "node:child_process";
+import type { Command } from "./command.ts";
+import type { Identity } from "./users.ts";
+
+export interface RunOptions {
+  readonly timeoutMs: number;
+  readonly identity?: Identity | undefined;
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+export interface RunResult {
+  readonly ok: boolean;
+  readonly exitCode: number | null;
+  readonly signal: string | null;
+  readonly timedOut: boolean;
+  readonly durationMs: number;
+  /** The last bytes the script wrote to stderr, for the log line that says why it failed. */
+  readonly stderrTail: string;
+  readonly spawnError?: string;
+}
+
+const STDERR_TAIL_BYTES = 512;
+
+export function runProcess(command: Command, options: RunOptions): Promise<RunResult> {
+  const started = performance.now();
+  return new Promise((resolve) => {
+    let stderrTail = "";
+    let timedOut = false;
+    let settled = false;
+    const finish = (result: Omit<RunResult, "durationMs" | "stderrTail" | "timedOut">): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve({ ...result, timedOut, durationMs: performance.now() - started, stderrTail: stderrTail.trim() });
+    };
+    const child = spawn(command.file, [...command.args], {
+      detached: true, // new process group: kill(-pid) reaches grandchildren
+      stdio: ["ignore", "ignore", "pipe"],
+      env: { PATH: process.env.PATH ?? "/usr/sbin:/usr/bin:/sbin:/bin", ...options.env },
+      ...(options.identity ? { uid: options.identity.uid, gid: options.identity.gid } : {}),
+    });
+    child.stderr?.on("data", (chunk: Buffer) => {
+      stderrTail = (stderrTail + chunk.toString("utf8")).slice(-STDERR_TAIL_BYTES);
+    });
+    const timer = setTimeout(() => {
+      timedOut = true;
+      if (child.pid !== undefined) {
+        try {
+          process.kill(-child.pid, "SIGKILL");
+        } catch {
+          child.kill("SIGKILL");
+        }
+      }
+    }, options.timeoutMs);
+    child.on("error", (error) => finish({ ok: false, exitCode: null, signal: null, spawnError: error.message }));
+    child.on("close", (code, signal) => finish({ ok: code === 0 && !timedOut, exitCode: code, signal }));
+  });
+}

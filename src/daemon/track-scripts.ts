@@ -1,0 +1,120 @@
+// keepalived's vrrp_script: each script runs every `interval`, never overlapping its previous run, killed
+// with its process group after `timeout` (a failure), and its results pass through rise/fall before the
+// protocol core hears "up" or "down". Nothing here can block the protocol: runs are child processes.
+import { ScriptHealth } from "../vrrp/script-health.ts";
+import type { TrackState } from "../vrrp/tracking.ts";
+import { parseCommand } from "./command.ts";
+import type { Logger } from "./log.ts";
+import { runProcess, type RunResult } from "./run-process.ts";
+import type { Identity } from "./users.ts";
+
+export interface TrackScriptSpec {
+  readonly name: string;
+  readonly script: string;
+  readonly intervalMs: number;
+  readonly timeoutMs: number;
+  readonly rise: number;
+  readonly fall: number;
+  readonly initFail: boolean;
+  readonly identity?: Identity | undefined;
+}
+
+export interface TrackScriptStatus {
+  readonly name: string;
+  readonly state: TrackState;
+  readonly running: boolean;
+  readonly runs: number;
+  readonly failures: number;
+  readonly timeouts: number;
+  readonly skippedOverlaps: number;
+  readonly lastResult: { readonly ok: boolean; readonly exitCode: number | null; readonly timedOut: boolean; readonly durationMs: number } | null;
+}
+
+class Tracker {
+  readonly health: ScriptHealth;
+  running = false;
+  runs = 0;
+  failures = 0;
+  timeouts = 0;
+  skippedOverlaps = 0;
+  lastResult: RunResult | undefined;
+  timer: NodeJS.Timeout | undefined;
+
+  constructor(readonly spec: TrackScriptSpec) {
+    this.health = new ScriptHealth(spec.rise, spec.fall, spec.initFail);
+  }
+}
+
+export class TrackScripts {
+  private readonly trackers = new Map<string, Tracker>();
+  private stopped = false;
+
+  constructor(
+    specs: readonly TrackScriptSpec[],
+    private readonly onChange: (name: string, state: TrackState) => void,
+    private readonly logger: Logger,
+  ) {
+    for (const spec of specs) this.trackers.set(spec.name, new Tracker(spec));
+  }
+
+  start(): void {
+    for (const tracker of this.trackers.values()) {
+      if (tracker.health.state !== "unknown") this.onChange(tracker.spec.name, tracker.health.state);
+      this.schedule(tracker, 0);
+    }
+  }
+
+  stop(): void {
+    this.stopped = true;
+    for (const tracker of this.trackers.values()) if (tracker.timer) clearTimeout(tracker.timer);
+  }
+
+  status(): TrackScriptStatus[] {
+    return [...this.trackers.values()].map((t) => ({
+      name: t.spec.name,
+      state: t.health.state,
+      running: t.running,
+      runs: t.runs,
+      failures: t.failures,
+      timeouts: t.timeouts,
+      skippedOverlaps: t.skippedOverlaps,
+      lastResult: t.lastResult ? { ok: t.lastResult.ok, exitCode: t.lastResult.exitCode, timedOut: t.lastResult.timedOut, durationMs: t.lastResult.durationMs } : null,
+    }));
+  }
+
+  private schedule(tracker: Tracker, delayMs: number): void {
+    if (this.stopped) return;
+    tracker.timer = setTimeout(() => this.tick(tracker), delayMs);
+  }
+
+  private tick(tracker: Tracker): void {
+    this.schedule(tracker, tracker.spec.intervalMs);
+    if (tracker.running) {
+      // keepalived issue #946: never start a run while the previous one is still going.
+      tracker.skippedOverlaps++;
+      return;
+    }
+    tracker.running = true;
+    void runProcess(parseCommand(tracker.spec.script), { timeoutMs: tracker.spec.timeoutMs, identity: tracker.spec.identity }).then((result) => {
+      tracker.running = false;
+      if (this.stopped) return;
+      this.record(tracker, result);
+    });
+  }
+
+  private record(tracker: Tracker, result: RunResult): void {
+    tracker.runs++;
+    tracker.lastResult = result;
+    if (!result.ok) tracker.failures++;
+    if (result.timedOut) tracker.timeouts++;
+    const changed = tracker.health.record(result.ok);
+    if (changed === undefined) return;
+    const why = result.timedOut
+      ? `timed out after ${tracker.spec.timeoutMs} ms (process group killed)`
+      : result.spawnError
+        ? `could not start: ${result.spawnError}`
+        : `exit ${result.exitCode ?? result.signal}${result.stderrTail ? `: ${result.stderrTail}` : ""}`;
+    this.logger.log(changed === "up" ? "info" : "warning", `track_script ${tracker.spec.name} is now ${changed} (${why})`);
+    this.onChange(tracker.spec.name, changed);
+  }
+}
