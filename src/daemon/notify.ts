@@ -49,9 +49,14 @@ export class NotifyDispatcher {
   private pending = 0;
 
   constructor(
-    private readonly options: NotifyOptions,
+    private options: NotifyOptions,
     private readonly logger: Logger,
   ) {}
+
+  /** A reload changes scripts and paths; notifications already queued keep their place in line. */
+  setOptions(options: NotifyOptions): void {
+    this.options = options;
+  }
 
   notify(event: NotifyEvent, scripts: NotifyScripts): void {
     const jobs = this.jobsFor(event, scripts);

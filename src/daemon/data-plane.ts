@@ -1,0 +1,29 @@
+// What the daemon needs from the kernel, as one interface: the Linux implementation lives in
+// src/platform/linux (wrapped by linux-data-plane.ts); tests use an in-memory one.
+import type { IpFamily } from "../vrrp/advertisement.ts";
+import type { LinkState } from "../vrrp/engine.ts";
+import type { ReceivedPacket } from "../vrrp/io.ts";
+import type { VirtualAddress, VirtualRoute } from "../vrrp/model.ts";
+
+export interface OutgoingAdvert {
+  readonly interface: string;
+  readonly family: IpFamily;
+  readonly src: string;
+  readonly dst: string;
+  readonly bytes: Uint8Array;
+}
+
+export interface DataPlane {
+  /** Current state of every device, then every change (link up/down, address, device re-created). */
+  watchLinks(onChange: (device: string, link: LinkState) => void): Promise<void>;
+  /** Start receiving adverts on these devices and groups (idempotent; called again after a reload). */
+  listen(devices: readonly { device: string; family: IpFamily; group: string }[], onPacket: (packet: ReceivedPacket) => void): Promise<void>;
+  send(advert: OutgoingAdvert): void;
+  addAddresses(device: string, addresses: readonly VirtualAddress[], routes: readonly VirtualRoute[]): Promise<void>;
+  removeAddresses(device: string, addresses: readonly VirtualAddress[], routes: readonly VirtualRoute[]): Promise<void>;
+  /** Which of these addresses are configured on the device right now (stale VIPs after a crash). */
+  presentAddresses(device: string, addresses: readonly VirtualAddress[]): Promise<VirtualAddress[]>;
+  /** Gratuitous ARP / unsolicited NA: `count` frames for each address, from the device. */
+  announce(device: string, vrid: number, family: IpFamily, addresses: readonly VirtualAddress[], count: number): void;
+  close(): Promise<void>;
+}

@@ -1,0 +1,257 @@
+// The daemon's event loop: one Engine (the sans-IO core), one deadline timer, the data plane, track scripts
+// and notifications. Every input goes into the engine with `now`; every output is carried out in order.
+import { Engine, type LinkState } from "../vrrp/engine.ts";
+import type { Output, ReceivedPacket } from "../vrrp/io.ts";
+import type { CoreConfig, InstanceConfig } from "../vrrp/model.ts";
+import type { EngineStatus } from "../vrrp/status.ts";
+import type { TrackState } from "../vrrp/tracking.ts";
+import type { DataPlane } from "./data-plane.ts";
+import { DeadlineTimer, type LagStats } from "./deadline-timer.ts";
+import type { Logger } from "./log.ts";
+import { NotifyDispatcher, type NotifyOptions, type NotifyScripts, type NotifyState } from "./notify.ts";
+import { TrackScripts, type TrackScriptSpec, type TrackScriptStatus } from "./track-scripts.ts";
+import type { Identity } from "./users.ts";
+
+export interface RuntimeConfig {
+  readonly core: CoreConfig;
+  readonly trackScripts: readonly TrackScriptSpec[];
+  /** Notify scripts per instance name and per sync group name. */
+  readonly notify: Readonly<Record<string, NotifyScripts>>;
+  readonly notifyTimeoutMs: number;
+  readonly scriptIdentity?: Identity | undefined;
+  readonly hotplugDir?: string | undefined;
+  readonly userHook?: string | undefined;
+}
+
+/** A state change as the outside world hears it: ubus `vrrp.state`, notify scripts, logs. */
+export interface StateEvent {
+  readonly instance: string;
+  readonly state: string;
+  readonly previousState: string;
+  readonly reason: string;
+  readonly priority: number;
+  readonly device: string;
+  readonly virtualIpaddress: readonly string[];
+}
+
+export interface RuntimeStatus extends EngineStatus {
+  readonly lag: LagStats;
+  readonly trackScripts: readonly TrackScriptStatus[];
+}
+
+const NOTIFY_STATE: Record<string, NotifyState | undefined> = { master: "MASTER", backup: "BACKUP", fault: "FAULT", initialize: "STOP" };
+
+export class Runtime {
+  private engine: Engine;
+  private config: RuntimeConfig;
+  private readonly timer: DeadlineTimer;
+  private trackScripts: TrackScripts;
+  private readonly notifier: NotifyDispatcher;
+  /** Address changes run one at a time per instance, so a remove can never overtake the add before it. */
+  private readonly addressQueues = new Map<string, Promise<void>>();
+  private stopping: { resolve: () => void } | undefined;
+  /** STOP notifications wait until the addresses are released, so `notify_stop` sees the final state. */
+  private deferredStops: (() => void)[] = [];
+  private shuttingDown = false;
+  readonly stateListeners: ((event: StateEvent) => void)[] = [];
+
+  constructor(
+    config: RuntimeConfig,
+    private readonly dataPlane: DataPlane,
+    private readonly logger: Logger,
+    private readonly clock: () => number = () => performance.now(),
+  ) {
+    this.config = config;
+    this.engine = new Engine(config.core);
+    this.timer = new DeadlineTimer((now, lagMs) => this.onTimer(now, lagMs), clock);
+    this.trackScripts = this.newTrackScripts(config);
+    this.notifier = this.newNotifier(config);
+  }
+
+  async start(): Promise<void> {
+    await this.removeStaleAddresses(this.config.core.instances);
+    await this.dataPlane.watchLinks((device, link) => this.onLink(device, link));
+    await this.listen();
+    this.apply(this.engine.start(this.clock()));
+    this.trackScripts.start();
+  }
+
+  /** Graceful stop: priority 0, keep the addresses until the successor is heard, then notify STOP and resolve. */
+  async stop(): Promise<void> {
+    this.trackScripts.stop();
+    this.shuttingDown = true;
+    const done = new Promise<void>((resolve) => (this.stopping = { resolve }));
+    this.apply(this.engine.shutdown(this.clock()));
+    this.checkStopped();
+    await done;
+    this.timer.disarm();
+    await Promise.all(this.addressQueues.values());
+    for (const notify of this.deferredStops) notify();
+    this.deferredStops = [];
+    await this.notifier.drain();
+  }
+
+  /** Hitless reload with an already-validated config. */
+  async reload(config: RuntimeConfig): Promise<void> {
+    const added = config.core.instances.filter((i) => !this.config.core.instances.some((o) => o.name === i.name));
+    await this.removeStaleAddresses(added);
+    this.trackScripts.stop();
+    this.config = config;
+    this.notifier.setOptions(this.notifyOptions(config));
+    this.apply(this.engine.reconfigure(this.clock(), config.core));
+    await this.listen();
+    this.trackScripts = this.newTrackScripts(config);
+    this.trackScripts.start();
+  }
+
+  status(): RuntimeStatus {
+    return { ...this.engine.status(this.clock()), lag: this.timer.lag, trackScripts: this.trackScripts.status() };
+  }
+
+  /** Run a core control call (switchover, priority override) and carry out what it produced. */
+  control<R>(call: (engine: Engine, now: number) => { result: R; outputs: Output[] }): R {
+    const { result, outputs } = call(this.engine, this.clock());
+    this.apply(outputs);
+    return result;
+  }
+
+  resetCounters(instance?: string): ReturnType<Engine["resetCounters"]> {
+    return this.engine.resetCounters(instance);
+  }
+
+  // ---- inputs -------------------------------------------------------------------------------------------
+
+  private onPacket(packet: ReceivedPacket): void {
+    this.apply(this.engine.handlePacket(this.clock(), packet));
+  }
+
+  private onLink(device: string, link: LinkState): void {
+    this.apply(this.engine.setLink(this.clock(), device, link));
+  }
+
+  private onTrack(name: string, state: TrackState): void {
+    this.apply(this.engine.setTrack(this.clock(), `script:${name}`, state));
+  }
+
+  private onTimer(now: number, lagMs: number): void {
+    const smallest = Math.min(...this.config.core.instances.map((i) => i.advertIntervalMs));
+    if (lagMs > smallest / 2) {
+      this.logger.log("warning", `event loop ${lagMs.toFixed(1)} ms late: adverts at ${smallest} ms intervals risk a spurious failover`);
+    }
+    this.apply(this.engine.handleTimeout(now));
+  }
+
+  // ---- outputs ------------------------------------------------------------------------------------------
+
+  private apply(outputs: readonly Output[]): void {
+    for (const output of outputs) this.carryOut(output);
+    this.timer.arm(this.engine.nextDeadline());
+    this.checkStopped();
+  }
+
+  private carryOut(output: Output): void {
+    switch (output.type) {
+      case "send":
+        this.dataPlane.send(output);
+        break;
+      case "add-addresses":
+        this.queueAddresses(output.instance, () => this.dataPlane.addAddresses(output.interface, output.addresses, output.routes));
+        break;
+      case "remove-addresses":
+        this.queueAddresses(output.instance, () => this.dataPlane.removeAddresses(output.interface, output.addresses, output.routes));
+        break;
+      case "announce":
+        // After the addresses are in place (RFC 5798 §8.1.2: announce only configured addresses).
+        this.queueAddresses(output.instance, async () => this.dataPlane.announce(output.interface, output.vrid, output.family, output.addresses, output.count));
+        break;
+      case "transition":
+        this.onTransition(output);
+        break;
+      case "priority":
+      case "master-rx-lower-pri":
+        if (output.type === "master-rx-lower-pri") this.logger.log("warning", `heard a lower-priority master ${output.from} (priority ${output.priority}): re-asserting`, output.instance);
+        break;
+      case "log":
+        this.logger.log(output.level, output.message, output.instance);
+        break;
+    }
+  }
+
+  private onTransition(output: Extract<Output, { type: "transition" }>): void {
+    const instance = this.config.core.instances.find((i) => i.name === output.instance);
+    const event: StateEvent = {
+      instance: output.instance,
+      state: output.to,
+      previousState: output.from,
+      reason: output.reason,
+      priority: output.priority,
+      device: instance?.interface ?? "",
+      virtualIpaddress: instance ? vipStrings(instance) : [],
+    };
+    for (const listener of this.stateListeners) listener(event);
+    const state = NOTIFY_STATE[output.to];
+    const scripts = this.config.notify[output.instance];
+    if (!state) return;
+    const notify = (): void =>
+      this.notifier.notify(
+        { type: "INSTANCE", name: output.instance, state, previous: NOTIFY_STATE[output.from] ?? output.from.toUpperCase(), reason: output.reason, priority: output.priority, device: event.device, vips: event.virtualIpaddress },
+        scripts ?? {},
+      );
+    if (state === "STOP" && this.shuttingDown) this.deferredStops.push(notify);
+    else notify();
+  }
+
+  private queueAddresses(instance: string, job: () => Promise<void>): void {
+    const previous = this.addressQueues.get(instance) ?? Promise.resolve();
+    const next = previous.then(job).catch((error: unknown) => {
+      this.logger.log("error", `address change failed: ${error instanceof Error ? error.message : String(error)}`, instance);
+    });
+    this.addressQueues.set(instance, next);
+  }
+
+  private checkStopped(): void {
+    if (this.stopping && this.engine.isQuiescent()) {
+      const { resolve } = this.stopping;
+      this.stopping = undefined;
+      resolve();
+    }
+  }
+
+  // ---- helpers ------------------------------------------------------------------------------------------
+
+  private async listen(): Promise<void> {
+    const seen = new Set<string>();
+    const devices = this.config.core.instances
+      .map((i) => ({ device: i.interface, family: i.family, group: i.multicastGroup }))
+      .filter((d) => !seen.has(JSON.stringify(d)) && seen.add(JSON.stringify(d)));
+    await this.dataPlane.listen(devices, (packet) => this.onPacket(packet));
+  }
+
+  /** keepalived removes its VIPs left by a crash only at its next start; we do it before the first election. */
+  private async removeStaleAddresses(instances: readonly InstanceConfig[]): Promise<void> {
+    for (const instance of instances) {
+      const stale = await this.dataPlane.presentAddresses(instance.interface, instance.virtualAddresses).catch(() => []);
+      if (stale.length === 0) continue;
+      this.logger.log("warning", `removing ${stale.map((a) => a.address).join(", ")} left on ${instance.interface} by an earlier run`, instance.name);
+      await this.dataPlane.removeAddresses(instance.interface, stale, instance.virtualRoutes).catch((error: unknown) => {
+        this.logger.log("error", `could not remove stale addresses: ${String(error)}`, instance.name);
+      });
+    }
+  }
+
+  private newTrackScripts(config: RuntimeConfig): TrackScripts {
+    return new TrackScripts(config.trackScripts, (name, state) => this.onTrack(name, state), this.logger);
+  }
+
+  private newNotifier(config: RuntimeConfig): NotifyDispatcher {
+    return new NotifyDispatcher(this.notifyOptions(config), this.logger);
+  }
+
+  private notifyOptions(config: RuntimeConfig): NotifyOptions {
+    return { timeoutMs: config.notifyTimeoutMs, identity: config.scriptIdentity, hotplugDir: config.hotplugDir, hotplugCall: "/sbin/hotplug-call", userHook: config.userHook };
+  }
+}
+
+export function vipStrings(instance: InstanceConfig): string[] {
+  return instance.virtualAddresses.map((a) => `${a.address}/${a.prefixLength}`);
+}
