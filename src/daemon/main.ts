@@ -1,0 +1,126 @@
+#!/usr/bin/env node
+// vrrpd's command line: `vrrpd run`, `vrrpd check-config`, and the control commands.
+import { createLogger, parseLevel, type Logger } from "./log.ts";
+import { DEFAULT_CONFIG_PATH, formatFindings, loadConfig } from "./load-config.ts";
+import { LinuxDataPlane } from "./linux-data-plane.ts";
+import { Runtime } from "./runtime.ts";
+import { toRuntimeConfig } from "./runtime-config.ts";
+import { VERSION } from "./version.ts";
+
+const USAGE = `usage: vrrpd <command> [options]
+
+commands:
+  run [-c PATH] [--control-socket PATH]   run the daemon in the foreground (procd / systemd supervise it)
+  check-config [-c PATH]                  validate the configuration; exit 1 on errors
+  version                                 print the version
+
+-c PATH: /etc/config/vrrp by default (a UCI file, or a config directory)`;
+
+interface Options {
+  readonly command: string;
+  readonly configPath: string;
+  readonly controlSocket?: string;
+  readonly rest: readonly string[];
+}
+
+function parseArgs(argv: readonly string[]): Options | string {
+  const [command = "", ...args] = argv;
+  let configPath = DEFAULT_CONFIG_PATH;
+  let controlSocket: string | undefined;
+  const rest: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] ?? "";
+    const value = (): string | undefined => args[++i];
+    if (arg === "-c" || arg === "--config") configPath = value() ?? "";
+    else if (arg === "--control-socket") controlSocket = value();
+    else rest.push(arg);
+  }
+  if (configPath === "") return "-c needs a path";
+  return { command, configPath, rest, ...(controlSocket ? { controlSocket } : {}) };
+}
+
+function checkConfig(options: Options): number {
+  const loaded = loadConfig(options.configPath);
+  for (const line of formatFindings(loaded)) console.log(line);
+  const instances = loaded.config ? Object.keys(loaded.config.instances).length : 0;
+  console.log(`${options.configPath}: ${loaded.errors} error(s), ${loaded.warnings} warning(s)${loaded.errors === 0 ? `, ${instances} instance(s)` : ""}`);
+  return loaded.errors === 0 ? 0 : 1;
+}
+
+async function run(options: Options): Promise<number> {
+  const loaded = loadConfig(options.configPath);
+  const logger = createLogger(parseLevel(loaded.config?.globals.logLevel));
+  for (const finding of loaded.findings) logger.log(finding.severity === "error" ? "error" : "warning", formatFindings({ ...loaded, findings: [finding] })[0] ?? "");
+  if (!loaded.config) {
+    logger.log("error", `refusing to start: ${loaded.errors} error(s) in ${options.configPath}`);
+    return 1;
+  }
+  if (!loaded.config.globals.enabled) {
+    logger.log("info", `${options.configPath}: globals.enabled is off; nothing to do`);
+    return 0;
+  }
+  if (loaded.config.globals.startupDelayMs > 0) await new Promise((r) => setTimeout(r, loaded.config?.globals.startupDelayMs));
+  const dataPlane = new LinuxDataPlane(logger);
+  const deviceOf = (): string | undefined => undefined;
+  const runtime = new Runtime(toRuntimeConfig(loaded.config, deviceOf, logger), dataPlane, logger);
+  await runtime.start();
+  logger.log("info", `vrrpd ${VERSION} running ${Object.keys(loaded.config.instances).length} instance(s) from ${options.configPath}`);
+  return await new Promise<number>((resolve) => {
+    let stopping = false;
+    const stop = (signal: string): void => {
+      if (stopping) return;
+      stopping = true;
+      logger.log("info", `${signal}: stopping (priority 0, addresses kept until the backup takes over)`);
+      void runtime.stop().then(async () => {
+        await dataPlane.close();
+        resolve(0);
+      });
+    };
+    process.on("SIGTERM", () => stop("SIGTERM"));
+    process.on("SIGINT", () => stop("SIGINT"));
+    process.on("SIGHUP", () => void reload(runtime, options, logger, deviceOf));
+  });
+}
+
+/** SIGHUP: a hitless reload; an invalid new config is rejected whole and the running one stays. */
+async function reload(runtime: Runtime, options: Options, logger: Logger, deviceOf: (n: string) => string | undefined): Promise<{ ok: true } | { ok: false; error: string }> {
+  const loaded = loadConfig(options.configPath);
+  if (!loaded.config) {
+    const error = `reload rejected, keeping the running configuration: ${formatFindings(loaded).filter((l) => l.includes("error")).join("; ") || `${loaded.errors} error(s)`}`;
+    logger.log("error", error);
+    return { ok: false, error };
+  }
+  await runtime.reload(toRuntimeConfig(loaded.config, deviceOf, logger));
+  logger.log("info", `reloaded ${options.configPath} (${loaded.warnings} warning(s))`);
+  return { ok: true };
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const options = parseArgs(argv);
+  if (typeof options === "string") {
+    console.error(`vrrpd: ${options}\n${USAGE}`);
+    return 2;
+  }
+  switch (options.command) {
+    case "run":
+      return run(options);
+    case "check-config":
+    case "-t":
+      return checkConfig(options);
+    case "version":
+    case "--version":
+      console.log(VERSION);
+      return 0;
+    default:
+      console.error(options.command ? `vrrpd: unknown command ${options.command}\n${USAGE}` : USAGE);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(`vrrpd: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    process.exit(1);
+  },
+);

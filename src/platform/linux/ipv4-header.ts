@@ -1,0 +1,35 @@
+// A raw IPv4 socket hands recvmsg the whole datagram, IP header included (raw(7): "the IPv4 header is always
+// included on receive"), so the VRRP message is found by parsing IHL; IPv6 raw sockets never include the header.
+// Pure and total: a malformed header is `undefined`, never an exception.
+
+export interface Ipv4Header {
+  readonly headerBytes: number;
+  /** The IP Total Length, at most the bytes received: link-layer padding after it is not part of the payload. */
+  readonly totalBytes: number;
+  readonly ttl: number;
+  readonly protocol: number;
+  readonly src: Uint8Array;
+  readonly dst: Uint8Array;
+}
+
+const MIN_HEADER_BYTES = 20;
+
+/** Parses the RFC 791 header at the start of the first `length` bytes of `packet`. */
+export function parseIpv4Header(packet: Uint8Array, length: number): Ipv4Header | undefined {
+  const received = Math.min(length, packet.length);
+  if (received < MIN_HEADER_BYTES) return undefined;
+  const first = packet[0] ?? 0;
+  if (first >> 4 !== 4) return undefined;
+  const headerBytes = (first & 0x0f) * 4;
+  if (headerBytes < MIN_HEADER_BYTES || headerBytes > received) return undefined;
+  const totalBytes = ((packet[2] ?? 0) << 8) | (packet[3] ?? 0);
+  if (totalBytes < headerBytes || totalBytes > received) return undefined;
+  return {
+    headerBytes,
+    totalBytes,
+    ttl: packet[8] ?? 0,
+    protocol: packet[9] ?? 0,
+    src: packet.slice(12, 16),
+    dst: packet.slice(16, 20),
+  };
+}

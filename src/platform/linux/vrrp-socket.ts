@@ -1,0 +1,250 @@
+// One raw IP-protocol-112 socket per address family (raw(7), ip(7), ipv6(7)). It receives adverts from every
+// interface, each tagged with the receiving ifindex, source, destination and TTL/hop limit, which RFC 5798 §7.1
+// requires checking (TTL 255) and which only recvmsg's ancillary data can give; and it sends per packet out of a
+// chosen ifindex from a chosen source (IP_PKTINFO / IPV6_PKTINFO on sendmsg), so one socket serves all instances.
+import { formatIp, isIpv6LinkLocalBytes, parseIp } from "../../lib/ip.ts";
+import {
+  decodeCmsgInt,
+  decodeIn6Pktinfo,
+  decodeInPktinfo,
+  IN6_PKTINFO_BYTES,
+  IN_PKTINFO_BYTES,
+  in6Pktinfo,
+  inPktinfo,
+  walkCmsgs,
+  writeCmsg,
+} from "./cmsg.ts";
+import * as k from "./constants.ts";
+import { parseIpv4Header } from "./ipv4-header.ts";
+import { LAYOUT, SyscallError, close, recvmsg, sendmsg, socket } from "./libc.ts";
+import { MessageBuffers } from "./message-buffers.ts";
+import { watchReadable, type ReadableWatch } from "./readiness.ts";
+import { decodeSockaddrIn6, SOCKADDR_STORAGE_BYTES, sockaddrIn, sockaddrIn6 } from "./sockaddr.ts";
+import { configureVrrpSocket, joinGroup, leaveGroup } from "./vrrp-socket-options.ts";
+
+export type Family = 4 | 6;
+
+/** One received advert: `bytes` is the VRRP message only (the IPv4 header is stripped), owned by the callee. */
+export interface VrrpPacket {
+  readonly ifindex: number;
+  readonly family: Family;
+  readonly src: string;
+  readonly dst: string;
+  /** IPv4 TTL or IPv6 hop limit as received; RFC 5798 §7.1 drops anything but 255. */
+  readonly ttl: number;
+  readonly bytes: Uint8Array;
+}
+
+export interface VrrpSendRequest {
+  /** Outgoing interface; required for multicast. 0 lets the routing table choose (unicast peers only). */
+  readonly ifindex: number;
+  /** Source address; must be local (primary address, unicast_src_ip or a VIP). Omitted: the kernel picks. */
+  readonly src?: string;
+  readonly dst: string;
+  readonly bytes: Uint8Array;
+}
+
+export interface VrrpSocketOptions {
+  readonly family: Family;
+  readonly onPacket: (packet: VrrpPacket) => void;
+  /** Poll errors and exceptions thrown by onPacket; the socket stays open. */
+  readonly onError: (error: Error) => void;
+  /** TTL / hop limit of sent packets. RFC 5798 §5.1.1.3 and §5.1.2.3 require 255; other values are for tests. */
+  readonly hopLimit?: number;
+  /** IP TOS / IPv6 traffic class; default 0xc0 (Internet control), as keepalived and FRR send. */
+  readonly trafficClass?: number;
+}
+
+export type DropReason = "truncated" | "bad-ip-header" | "not-vrrp" | "short" | "no-ancillary-data";
+
+export interface VrrpSocketCounters {
+  received: number;
+  delivered: number;
+  dropped: Record<DropReason, number>;
+  sendErrors: number;
+}
+
+const DATA_BYTES = 9216; // a jumbo frame; the largest valid advert (IPv6, 255 addresses) is 4,088 bytes
+const CONTROL_BYTES = 256;
+const MAX_DATAGRAMS_PER_WAKE = 64; // yield to timers between bursts; libuv polls again while data is left
+const VRRP_HEADER_BYTES = 8;
+const DEFAULT_GROUP = { 4: "224.0.0.18", 6: "ff02::12" } as const;
+
+export class VrrpSocket {
+  readonly counters: VrrpSocketCounters = {
+    received: 0,
+    delivered: 0,
+    dropped: { truncated: 0, "bad-ip-header": 0, "not-vrrp": 0, short: 0, "no-ancillary-data": 0 },
+    sendErrors: 0,
+  };
+  private readonly memberships = new Set<string>();
+  private readonly rx = new MessageBuffers(DATA_BYTES, CONTROL_BYTES);
+  private readonly tx = new MessageBuffers(DATA_BYTES, CONTROL_BYTES);
+  private readonly watch: ReadableWatch;
+  private closed = false;
+
+  private constructor(
+    private readonly fd: number,
+    private readonly options: VrrpSocketOptions,
+  ) {
+    this.watch = watchReadable(fd, () => this.drain(), options.onError);
+  }
+
+  /** Opens and configures the socket (needs CAP_NET_RAW). Throws SyscallError if the kernel refuses. */
+  static open(options: VrrpSocketOptions): VrrpSocket {
+    const hopLimit = options.hopLimit ?? 255;
+    if (!Number.isInteger(hopLimit) || hopLimit < 1 || hopLimit > 255) throw new RangeError(`VrrpSocket: hop limit ${hopLimit}`);
+    const domain = options.family === 4 ? k.AF_INET : k.AF_INET6;
+    const fd = socket(domain, k.SOCK_RAW | k.SOCK_NONBLOCK | k.SOCK_CLOEXEC, k.IPPROTO_VRRP);
+    try {
+      configureVrrpSocket(fd, options.family, hopLimit, options.trafficClass ?? k.TOS_INTERNET_CONTROL);
+      return new VrrpSocket(fd, options);
+    } catch (error) {
+      close(fd);
+      throw error;
+    }
+  }
+
+  get family(): Family {
+    return this.options.family;
+  }
+
+  /**
+   * Joins `group` (default 224.0.0.18 / ff02::12) on one interface: without membership no advert arrives (the
+   * NIC's multicast filter drops it). Idempotent. Throws SyscallError (ENODEV for a vanished ifindex).
+   */
+  join(ifindex: number, group: string = DEFAULT_GROUP[this.family]): void {
+    const key = `${ifindex}/${group}`;
+    if (this.memberships.has(key)) return;
+    joinGroup(this.fd, this.family, this.groupBytes(group), ifindex);
+    this.memberships.add(key);
+  }
+
+  /** Leaves; never throws for an interface that is already gone (the kernel dropped the membership with it). */
+  leave(ifindex: number, group: string = DEFAULT_GROUP[this.family]): void {
+    const key = `${ifindex}/${group}`;
+    if (!this.memberships.delete(key)) return;
+    leaveGroup(this.fd, this.family, this.groupBytes(group), ifindex);
+  }
+
+  /** The joined (ifindex, group) pairs, e.g. to re-join after netifd recreated a bridge with a new ifindex. */
+  joined(): { ifindex: number; group: string }[] {
+    return [...this.memberships].map((key) => {
+      const [ifindex = "0", group = ""] = key.split("/");
+      return { ifindex: Number(ifindex), group };
+    });
+  }
+
+  /**
+   * Sends one VRRP message (the kernel adds the IP header; IPv6 also gets its checksum, IPV6_CHECKSUM).
+   * Returns undefined on success or the SyscallError (ENETUNREACH, EADDRNOTAVAIL for a non-local src, ENOBUFS, ...)
+   * as a value. Throws RangeError only for addresses of the wrong family, a caller bug.
+   */
+  send(request: VrrpSendRequest): SyscallError | undefined {
+    if (this.closed) return new SyscallError("sendmsg", k.EBADF, "socket closed");
+    const dst = this.addressBytes(request.dst, "dst");
+    const src = request.src === undefined ? new Uint8Array(dst.length) : this.addressBytes(request.src, "src");
+    if (request.bytes.length > this.tx.data.length) throw new RangeError(`send: ${request.bytes.length} bytes is too long`);
+    const sizeT = LAYOUT.sizeTBytes;
+    let name: Uint8Array;
+    let controlEnd: number;
+    if (this.family === 4) {
+      name = sockaddrIn(k.AF_INET, dst);
+      const data = inPktinfo(request.ifindex, src);
+      controlEnd = writeCmsg(this.tx.control, 0, { level: k.IPPROTO_IP, type: k.IP_PKTINFO, data }, sizeT);
+    } else {
+      // Link-scoped destinations (ff02::12, fe80::peer) are ambiguous without a zone: give it in both places.
+      const linkScoped = isIpv6LinkLocalBytes(dst) || (dst[0] === 0xff && ((dst[1] ?? 0) & 0x0f) <= 2);
+      name = sockaddrIn6(k.AF_INET6, dst, linkScoped ? request.ifindex : 0);
+      const data = in6Pktinfo(src, request.ifindex);
+      controlEnd = writeCmsg(this.tx.control, 0, { level: k.IPPROTO_IPV6, type: k.IPV6_PKTINFO, data }, sizeT);
+    }
+    this.tx.name.set(name);
+    this.tx.data.set(request.bytes);
+    const result = sendmsg(this.fd, this.tx.prepare(name.length, controlEnd, request.bytes.length), 0);
+    if (typeof result === "number") return undefined;
+    this.counters.sendErrors++;
+    return result;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.watch.close();
+    close(this.fd);
+    this.rx.free();
+    this.tx.free();
+  }
+
+  private drain(): void {
+    const controlSpace = this.rx.control.length;
+    for (let i = 0; i < MAX_DATAGRAMS_PER_WAKE && !this.closed; i++) {
+      const pointer = this.rx.prepare(SOCKADDR_STORAGE_BYTES, controlSpace, this.rx.data.length);
+      const n = recvmsg(this.fd, pointer, k.MSG_DONTWAIT);
+      if (typeof n !== "number") {
+        if (n.errno === k.EAGAIN || n.errno === k.EINTR) return;
+        this.options.onError(n); // a pending socket error (sk_err) is returned once and cleared: read on
+        continue;
+      }
+      this.counters.received++;
+      const packet = this.decode(n);
+      if (typeof packet === "string") {
+        this.counters.dropped[packet]++;
+        continue;
+      }
+      this.counters.delivered++;
+      this.options.onPacket(packet);
+    }
+  }
+
+  /** The received datagram as a VrrpPacket, or why it is dropped. Total: never throws on peer input. */
+  private decode(length: number): VrrpPacket | DropReason {
+    if ((this.rx.flags & k.MSG_TRUNC) !== 0) return "truncated";
+    let ifindex: number | undefined;
+    let ttl: number | undefined;
+    let dst: Uint8Array | undefined;
+    for (const cmsg of walkCmsgs(this.rx.control, this.rx.controlLength, LAYOUT.sizeTBytes)) {
+      if (cmsg.level === k.IPPROTO_IP && cmsg.type === k.IP_PKTINFO && cmsg.data.length >= IN_PKTINFO_BYTES) {
+        ifindex = decodeInPktinfo(cmsg.data)?.ifindex;
+      } else if (cmsg.level === k.IPPROTO_IP && cmsg.type === k.IP_TTL) {
+        ttl = decodeCmsgInt(cmsg.data);
+      } else if (cmsg.level === k.IPPROTO_IPV6 && cmsg.type === k.IPV6_PKTINFO && cmsg.data.length >= IN6_PKTINFO_BYTES) {
+        const info = decodeIn6Pktinfo(cmsg.data);
+        ifindex = info?.ifindex;
+        dst = info?.address;
+      } else if (cmsg.level === k.IPPROTO_IPV6 && cmsg.type === k.IPV6_HOPLIMIT) {
+        ttl = decodeCmsgInt(cmsg.data);
+      }
+    }
+    if (this.family === 4) {
+      const header = parseIpv4Header(this.rx.data, length);
+      if (header === undefined) return "bad-ip-header";
+      if (header.protocol !== k.IPPROTO_VRRP) return "not-vrrp";
+      if (ifindex === undefined) return "no-ancillary-data";
+      const bytes = this.rx.data.slice(header.headerBytes, header.totalBytes);
+      if (bytes.length < VRRP_HEADER_BYTES) return "short";
+      const src = formatIp(header.src);
+      return { ifindex, family: 4, src, dst: formatIp(header.dst), ttl: ttl ?? header.ttl, bytes };
+    }
+    const from = decodeSockaddrIn6(this.rx.name, this.rx.nameLength);
+    if (ifindex === undefined || ttl === undefined || dst === undefined || from === undefined) return "no-ancillary-data";
+    if (length < VRRP_HEADER_BYTES) return "short";
+    const bytes = this.rx.data.slice(0, length);
+    return { ifindex, family: 6, src: formatIp(from.address), dst: formatIp(dst), ttl, bytes };
+  }
+
+  private addressBytes(text: string, what: string): Uint8Array {
+    const bytes = parseIp(text);
+    if (bytes?.length !== (this.family === 4 ? 4 : 16)) {
+      throw new RangeError(`VrrpSocket: ${what} "${text}" is not an IPv${this.family} address`);
+    }
+    return bytes;
+  }
+
+  private groupBytes(group: string): Uint8Array {
+    const bytes = this.addressBytes(group, "group");
+    const multicast = this.family === 4 ? ((bytes[0] ?? 0) & 0xf0) === 0xe0 : bytes[0] === 0xff;
+    if (!multicast) throw new RangeError(`VrrpSocket: group "${group}" is not a multicast address`);
+    return bytes;
+  }
+}
