@@ -359,7 +359,10 @@ export class VirtualRouter {
       if (advert.version === 3) this.masterAdverIntervalMs = advert.maxAdverIntCs * 10;
       this.masterAddress = src;
       this.masterPriority = advert.priority;
-      this.enterBackup(now, "higher-priority-advert", out);
+      // Make before break on preemption too: the new master configures and announces its addresses right
+      // after this advert, so keep ours until its next advert (bounded), and clients in flight lose nothing.
+      this.enterBackup(now, "higher-priority-advert", out, { keepAddresses: true });
+      this.holdForRelease(now);
       return;
     }
     // RFC 9568 §6.4.3: a lower-priority master exists (split brain healing): re-assert at once, re-announce.
