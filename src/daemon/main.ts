@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // vrrpd's command line: `vrrpd run`, `vrrpd check-config`, and the control commands.
-import { createLogger, parseLevel, type Logger } from "./log.ts";
+import { createLogger, parseLevel } from "./log.ts";
+import { formatFinding } from "../config/finding.ts";
+import { CONTROL_COMMANDS, CONTROL_USAGE, runControlCommand } from "./status-cli.ts";
+import { Daemon } from "./daemon.ts";
 import { DEFAULT_CONFIG_PATH, formatFindings, loadConfig } from "./load-config.ts";
 import { LinuxDataPlane } from "./linux-data-plane.ts";
-import { Runtime } from "./runtime.ts";
-import { toRuntimeConfig } from "./runtime-config.ts";
 import { VERSION } from "./version.ts";
 
 const USAGE = `usage: vrrpd <command> [options]
@@ -13,8 +14,11 @@ commands:
   run [-c PATH] [--control-socket PATH]   run the daemon in the foreground (procd / systemd supervise it)
   check-config [-c PATH]                  validate the configuration; exit 1 on errors
   version                                 print the version
+  status, switchover, set-priority, reset-counters, reload: talk to the running daemon (see below)
 
--c PATH: /etc/config/vrrp by default (a UCI file, or a config directory)`;
+-c PATH: /etc/config/vrrp by default (a UCI file, or a config directory)
+
+${CONTROL_USAGE}`;
 
 interface Options {
   readonly command: string;
@@ -50,7 +54,7 @@ function checkConfig(options: Options): number {
 async function run(options: Options): Promise<number> {
   const loaded = loadConfig(options.configPath);
   const logger = createLogger(parseLevel(loaded.config?.globals.logLevel));
-  for (const finding of loaded.findings) logger.log(finding.severity === "error" ? "error" : "warning", formatFindings({ ...loaded, findings: [finding] })[0] ?? "");
+  for (const finding of loaded.findings) logger.log(finding.severity === "error" ? "error" : "warning", formatFinding(finding));
   if (!loaded.config) {
     logger.log("error", `refusing to start: ${loaded.errors} error(s) in ${options.configPath}`);
     return 1;
@@ -59,11 +63,13 @@ async function run(options: Options): Promise<number> {
     logger.log("info", `${options.configPath}: globals.enabled is off; nothing to do`);
     return 0;
   }
-  if (loaded.config.globals.startupDelayMs > 0) await new Promise((r) => setTimeout(r, loaded.config?.globals.startupDelayMs));
-  const dataPlane = new LinuxDataPlane(logger);
-  const deviceOf = (): string | undefined => undefined;
-  const runtime = new Runtime(toRuntimeConfig(loaded.config, deviceOf, logger), dataPlane, logger);
-  await runtime.start();
+  const delayMs = loaded.config.globals.startupDelayMs;
+  if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
+  const daemon = new Daemon(loaded.config, loaded.warnings, {
+    configPath: options.configPath,
+    controlSocket: options.controlSocket ?? loaded.config.globals.controlSocket,
+  }, new LinuxDataPlane(logger), logger);
+  await daemon.start();
   logger.log("info", `vrrpd ${VERSION} running ${Object.keys(loaded.config.instances).length} instance(s) from ${options.configPath}`);
   return await new Promise<number>((resolve) => {
     let stopping = false;
@@ -71,28 +77,12 @@ async function run(options: Options): Promise<number> {
       if (stopping) return;
       stopping = true;
       logger.log("info", `${signal}: stopping (priority 0, addresses kept until the backup takes over)`);
-      void runtime.stop().then(async () => {
-        await dataPlane.close();
-        resolve(0);
-      });
+      void daemon.stop().then(() => resolve(0));
     };
     process.on("SIGTERM", () => stop("SIGTERM"));
     process.on("SIGINT", () => stop("SIGINT"));
-    process.on("SIGHUP", () => void reload(runtime, options, logger, deviceOf));
+    process.on("SIGHUP", () => void daemon.reload());
   });
-}
-
-/** SIGHUP: a hitless reload; an invalid new config is rejected whole and the running one stays. */
-async function reload(runtime: Runtime, options: Options, logger: Logger, deviceOf: (n: string) => string | undefined): Promise<{ ok: true } | { ok: false; error: string }> {
-  const loaded = loadConfig(options.configPath);
-  if (!loaded.config) {
-    const error = `reload rejected, keeping the running configuration: ${formatFindings(loaded).filter((l) => l.includes("error")).join("; ") || `${loaded.errors} error(s)`}`;
-    logger.log("error", error);
-    return { ok: false, error };
-  }
-  await runtime.reload(toRuntimeConfig(loaded.config, deviceOf, logger));
-  logger.log("info", `reloaded ${options.configPath} (${loaded.warnings} warning(s))`);
-  return { ok: true };
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
@@ -100,6 +90,13 @@ export async function main(argv: readonly string[]): Promise<number> {
   if (typeof options === "string") {
     console.error(`vrrpd: ${options}\n${USAGE}`);
     return 2;
+  }
+  if ((CONTROL_COMMANDS as readonly string[]).includes(options.command)) {
+    return runControlCommand([options.command, ...options.rest], {
+      ...(options.controlSocket ? { socketPath: options.controlSocket } : {}),
+      stdout: process.stdout,
+      stderr: process.stderr,
+    });
   }
   switch (options.command) {
     case "run":

@@ -50,6 +50,9 @@ export class Runtime {
   /** Address changes run one at a time per instance, so a remove can never overtake the add before it. */
   private readonly addressQueues = new Map<string, Promise<void>>();
   private stopping: { resolve: () => void } | undefined;
+  /** The kernel's view of each device, and netifd's: a device counts as up only when both say so. */
+  private readonly kernelLinks = new Map<string, LinkState>();
+  private readonly networkDown = new Set<string>();
   /** STOP notifications wait until the addresses are released, so `notify_stop` sees the final state. */
   private deferredStops: (() => void)[] = [];
   private shuttingDown = false;
@@ -115,6 +118,18 @@ export class Runtime {
     return result;
   }
 
+  /**
+   * OpenWrt: netifd says a logical network is down (DHCP lease lost, PPPoE session gone) although its device may
+   * still have carrier. Treated like link state: the device counts as down until netifd says it is up again.
+   */
+  setNetworkState(device: string, up: boolean): void {
+    if (up === !this.networkDown.has(device)) return;
+    if (up) this.networkDown.delete(device);
+    else this.networkDown.add(device);
+    const link = this.kernelLinks.get(device);
+    if (link) this.onLink(device, link);
+  }
+
   resetCounters(instance?: string): ReturnType<Engine["resetCounters"]> {
     return this.engine.resetCounters(instance);
   }
@@ -126,7 +141,9 @@ export class Runtime {
   }
 
   private onLink(device: string, link: LinkState): void {
-    this.apply(this.engine.setLink(this.clock(), device, link));
+    this.kernelLinks.set(device, link);
+    const up = link.up && !this.networkDown.has(device);
+    this.apply(this.engine.setLink(this.clock(), device, { ...link, up }));
   }
 
   private onTrack(name: string, state: TrackState): void {

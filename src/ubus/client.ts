@@ -7,96 +7,36 @@
 // - an INVOKE is answered DATA {OBJID, DATA} (if the handler returned data) then STATUS {STATUS, OBJID}, both
 //   echoing the INVOKE's seq and peer, and no STATUS when it carried NO_REPLY;
 // - notifications are always sent with NO_REPLY (ubusd then answers nothing);
-// - a fatal framing error closes the connection (as ubusd does); reconnecting is the owner's job.
+// - a fatal framing error closes the connection (as ubusd does); reconnecting is the owner's job (connection.ts);
+// - nothing here may throw into the socket's event handlers: encode failures and full send queues are reported
+//   through onError and turned into a status, never an exception (a daemon must survive a bad reply or peer).
 import { createConnection } from "node:net";
 import type { BlobmsgAttr } from "./blobmsg.ts";
 import { jsonToBlobmsg } from "./blobmsg-json.ts";
 import { FrameReader } from "./frame-reader.ts";
+import { encodeJsonMessage } from "./json-message.ts";
 import type { UbusAttr, UbusAttrTable, UbusMessage } from "./message.ts";
-import { UbusMsgType, UbusStatus, attrTable, encodeMessage, ubusStrerror, ubusSystemObjectEvent } from "./message.ts";
-import type { ArgsOf, MethodPolicy } from "./policy.ts";
-import { signatureToBlobmsg, validateArgs } from "./policy.ts";
+import { UbusMsgType, UbusStatus, attrTable, encodeMessage, ubusMaxMsglen, ubusSystemObjectEvent } from "./message.ts";
+import { signatureToBlobmsg } from "./policy.ts";
+import type { InvokeContext, UbusAnyHandler, UbusClientOptions, UbusMethod, UbusObject, UbusReply, UbusResponse, UbusTransport } from "./client-types.ts";
+import { UbusError } from "./client-types.ts";
 
-export interface UbusTransport {
-  write(bytes: Uint8Array): void;
-  close(): void;
-}
-
-export class UbusError extends Error {
-  override readonly name = "UbusError";
-  /** The UBUS_STATUS_* code. */
-  readonly status: number;
-  constructor(status: number, what: string) {
-    super(`${what}: ${ubusStrerror(status)}`);
-    this.status = status;
-  }
-}
-
-/** Who called, from the forwarded INVOKE. */
-export interface InvokeContext {
-  readonly objid: number;
-  readonly method: string;
-  readonly user?: string;
-  readonly group?: string;
-}
-
-/** What a handler returns: a status (default OK) and optionally a reply table. */
-export interface UbusReply {
-  readonly status?: number;
-  readonly data?: Readonly<Record<string, unknown>>;
-}
-type MaybePromise<T> = T | Promise<T>;
-
-export interface UbusMethod {
-  readonly policy: MethodPolicy;
-  /** Validates the INVOKE's DATA, then runs the handler. */
-  readonly invoke: (data: UbusAttrTable["data"], ctx: InvokeContext) => MaybePromise<UbusReply | undefined>;
-}
-
-/** Declares a method: the handler gets arguments already checked against the policy, typed from it. */
-export function ubusMethod<const P extends MethodPolicy>(
-  policy: P,
-  handler: (args: ArgsOf<P>, ctx: InvokeContext) => MaybePromise<UbusReply | undefined>,
-): UbusMethod {
-  return {
-    policy,
-    invoke: (data, ctx) => {
-      const args = validateArgs(policy, data);
-      return args.ok ? handler(args.value, ctx) : { status: args.error.status };
-    },
-  };
-}
-
-export interface UbusObject {
-  readonly path: string;
-  readonly objid: number;
-  readonly objtype: number;
-  /** From ubusd's NOTIFY {ACTIVE}: whether anyone is subscribed. */
-  readonly hasSubscribers: boolean;
-}
+export type { InvokeContext, UbusAnyHandler, UbusClientOptions, UbusMethod, UbusObject, UbusReply, UbusResponse, UbusTransport } from "./client-types.ts";
+export { UbusError, ubusMethod } from "./client-types.ts";
 
 interface Published extends UbusObject {
   methods: Readonly<Record<string, UbusMethod>>;
   hasSubscribers: boolean;
   onSubscribers: ((active: boolean) => void) | undefined;
-}
-
-export interface UbusResponse {
-  readonly status: number;
-  readonly data: readonly UbusAttrTable[];
+  onAny: UbusAnyHandler | undefined;
+  /** ubusd's UNSUBSCRIBE {OBJID us, TARGET}: the object we subscribed to went away. */
+  onUnsubscribed: ((target: number) => void) | undefined;
 }
 
 interface Pending {
   readonly data: UbusAttrTable[];
   readonly resolve: (r: UbusResponse) => void;
   readonly timer: ReturnType<typeof setTimeout>;
-}
-
-export interface UbusClientOptions {
-  /** Request timeout; the CLI's default is 30 s. */
-  readonly timeoutMs?: number;
-  /** Called for messages that could not be decoded and for handler exceptions. */
-  readonly onError?: (error: Error) => void;
 }
 
 function tableData(data: Readonly<Record<string, unknown>>, what: string): readonly BlobmsgAttr[] {
@@ -109,6 +49,7 @@ export class UbusClient {
   readonly #transport: UbusTransport;
   readonly #reader = new FrameReader();
   readonly #timeoutMs: number;
+  readonly #maxBacklog: number;
   readonly #onError: (error: Error) => void;
   readonly #pending = new Map<string, Pending>();
   readonly #objects = new Map<number, Published>();
@@ -122,7 +63,13 @@ export class UbusClient {
   constructor(transport: UbusTransport, options: UbusClientOptions = {}) {
     this.#transport = transport;
     this.#timeoutMs = options.timeoutMs ?? 30000;
+    this.#maxBacklog = options.maxBacklogBytes ?? ubusMaxMsglen;
     this.#onError = options.onError ?? (() => undefined);
+  }
+
+  /** False once the connection is gone: the owner must make a new client. */
+  get isOpen(): boolean {
+    return !this.#closed;
   }
 
   /** Our client id from HELLO (for logs only: it changes on every connection). */
@@ -141,7 +88,7 @@ export class UbusClient {
   /** Feed bytes read from the socket. */
   receive(chunk: Uint8Array): void {
     for (const r of this.#reader.push(chunk)) {
-      if (r.ok) this.#dispatch(r.value);
+      if (r.ok) this.#safely(() => this.#dispatch(r.value));
       else if (r.error.fatal) return this.closed(new Error(`ubus stream: ${r.error.message}`));
       else this.#onError(new Error(`ubus message dropped: ${r.error.message}`));
     }
@@ -158,14 +105,45 @@ export class UbusClient {
       p.resolve({ status: UbusStatus.connectionFailed, data: p.data });
     }
     for (const w of this.#helloWaiters.splice(0)) w(undefined);
-    this.onClose?.(error);
+    this.#safely(() => this.onClose?.(error));
   }
 
   close(): void {
     this.closed();
   }
-  #send(type: number, seq: number, peer: number, attrs: readonly UbusAttr[]): void {
-    if (!this.#closed) this.#transport.write(encodeMessage({ type, seq, peer, attrs }));
+
+  /** Runs code that may call back into the owner: whatever it throws is reported, never thrown into the socket. */
+  #safely(f: () => void): void {
+    try {
+      f();
+    } catch (e) {
+      this.#onError(e instanceof Error ? e : new Error(String(e)));
+    }
+  }
+
+  /** Encodes and writes one message; false (reported through onError) when it could not be sent. */
+  #send(type: number, seq: number, peer: number, attrs: readonly UbusAttr[]): boolean {
+    if (this.#closed) return false;
+    let bytes: Uint8Array;
+    try {
+      bytes = encodeMessage({ type, seq, peer, attrs });
+    } catch (e) {
+      this.#onError(new Error(`ubus message type ${type} not sent: ${e instanceof Error ? e.message : String(e)}`));
+      return false;
+    }
+    return this.#write(bytes, type);
+  }
+
+  /** Writes an encoded message unless the send queue is over its bound. */
+  #write(bytes: Uint8Array, type: number): boolean {
+    if (this.#closed) return false;
+    const backlog = this.#transport.backlog?.() ?? 0;
+    if (backlog + bytes.length > this.#maxBacklog) {
+      this.#onError(new Error(`ubus send queue full (${backlog} bytes waiting): message type ${type} dropped`));
+      return false;
+    }
+    this.#transport.write(bytes);
+    return true;
   }
 
   #nextSeq(): number {
@@ -186,8 +164,16 @@ export class UbusClient {
       }, this.#timeoutMs);
       this.#pending.set(key, { data, resolve, timer });
     });
-    this.#send(type, seq, peer, attrs);
+    if (!this.#send(type, seq, peer, attrs)) this.#settle(key, UbusStatus.noMemory);
     return done;
+  }
+
+  #settle(key: string, status: number): void {
+    const p = this.#pending.get(key);
+    if (p === undefined) return;
+    clearTimeout(p.timer);
+    this.#pending.delete(key);
+    p.resolve({ status, data: p.data });
   }
 
   /** ADD_OBJECT with a signature built from the methods' policies. */
@@ -198,7 +184,21 @@ export class UbusClient {
     const { objid, objtype } = r.data[0] ?? {};
     // STATUS 0 without OBJTYPE means ubusd did not accept the signature: the object would be invisible.
     if (objid === undefined || objtype === undefined) throw new UbusError(UbusStatus.invalidArgument, `add object "${path}": no object type`);
-    const obj: Published = { path, objid, objtype, methods, hasSubscribers: false, onSubscribers };
+    const obj: Published = { path, objid, objtype, methods, hasSubscribers: false, onSubscribers, onAny: undefined, onUnsubscribed: undefined };
+    this.#objects.set(objid, obj);
+    return obj;
+  }
+
+  /**
+   * ADD_OBJECT with an empty body: an anonymous object (not listed, not lookup-able), the endpoint libubus uses
+   * for event listeners and subscribers. Every INVOKE to it goes to `onAny`.
+   */
+  async addAnonymousObject(onAny: UbusAnyHandler, onUnsubscribed?: (target: number) => void): Promise<UbusObject> {
+    const r = await this.request(UbusMsgType.addObject, []);
+    if (r.status !== UbusStatus.ok) throw new UbusError(r.status, "add anonymous object");
+    const objid = r.data[0]?.objid;
+    if (objid === undefined) throw new UbusError(UbusStatus.invalidArgument, "add anonymous object: no object id");
+    const obj: Published = { path: "", objid, objtype: 0, methods: {}, hasSubscribers: false, onSubscribers: undefined, onAny, onUnsubscribed };
     this.#objects.set(objid, obj);
     return obj;
   }
@@ -221,9 +221,9 @@ export class UbusClient {
   }
 
   /** Notifies the subscribers of one of our objects (NO_REPLY: nothing comes back). */
-  notify(objid: number, type: string, data: Readonly<Record<string, unknown>>): void {
+  notify(objid: number, type: string, data: Readonly<Record<string, unknown>>): boolean {
     const value = tableData(data, `notify ${type}`);
-    this.#send(UbusMsgType.notify, this.#nextSeq(), objid, [
+    return this.#send(UbusMsgType.notify, this.#nextSeq(), objid, [
       { attr: "objid", value: objid },
       { attr: "method", value: type },
       { attr: "data", value },
@@ -259,8 +259,13 @@ export class UbusClient {
         }
         return;
       }
+      case UbusMsgType.unsubscribe: {
+        const obj = t.objid !== undefined ? this.#objects.get(t.objid) : undefined;
+        if (obj !== undefined && t.target !== undefined) obj.onUnsubscribed?.(t.target);
+        return;
+      }
       default:
-        return; // UNSUBSCRIBE (we subscribe to nothing), unknown types: ignored, as libubus does
+        return; // unknown types: ignored, as libubus does
     }
   }
 
@@ -269,22 +274,32 @@ export class UbusClient {
     if (objid === undefined || method === undefined) return; // ubusd never forwards these; a reply could not be routed
     const reply = (status: number, data?: Readonly<Record<string, unknown>>): void => {
       if (data !== undefined) {
-        const value = jsonToBlobmsg(data);
-        if (!value.ok) {
-          this.#onError(new Error(`reply to ${method}: ${value.error.path}: ${value.error.message}`));
+        // Straight from JSON to bytes: replies are the big messages (a 255-instance status is ~320 KiB).
+        const bytes = encodeJsonMessage({ type: UbusMsgType.data, seq: m.seq, peer: m.peer, attrs: [{ attr: "objid", value: objid }] }, data);
+        if (!bytes.ok) {
+          this.#onError(new Error(`reply to ${method}: ${bytes.error.path}: ${bytes.error.message}`));
+          status = UbusStatus.unknownError; // e.g. a reply over 1 MiB: the caller gets an error, not a timeout
+        } else if (!this.#write(bytes.value, UbusMsgType.data)) {
           status = UbusStatus.unknownError;
-        } else {
-          this.#send(UbusMsgType.data, m.seq, m.peer, [{ attr: "objid", value: objid }, { attr: "data", value: value.value }]);
         }
       }
       if (t.noReply !== true) this.#send(UbusMsgType.status, m.seq, m.peer, [{ attr: "status", value: status }, { attr: "objid", value: objid }]);
     };
     const obj = this.#objects.get(objid);
-    const handler = obj?.methods[method];
     if (obj === undefined) return reply(UbusStatus.notFound);
+    const ctx: InvokeContext = { objid, method, ...(t.user !== undefined && { user: t.user }), ...(t.group !== undefined && { group: t.group }) };
+    if (obj.onAny !== undefined) {
+      try {
+        const r = obj.onAny(method, t.data, ctx);
+        return reply(r?.status ?? UbusStatus.ok, r?.data);
+      } catch (e) {
+        this.#onError(e instanceof Error ? e : new Error(String(e)));
+        return reply(UbusStatus.unknownError);
+      }
+    }
+    const handler = obj.methods[method];
     if (handler === undefined || !Object.hasOwn(obj.methods, method)) return reply(UbusStatus.methodNotFound);
     if (t.data === undefined) return reply(UbusStatus.invalidArgument);
-    const ctx: InvokeContext = { objid, method, ...(t.user !== undefined && { user: t.user }), ...(t.group !== undefined && { group: t.group }) };
     const fail = (e: unknown): void => {
       this.#onError(e instanceof Error ? e : new Error(String(e)));
       reply(UbusStatus.unknownError);
@@ -300,13 +315,27 @@ export class UbusClient {
   }
 }
 
+export interface ConnectOptions extends UbusClientOptions {
+  /**
+   * How long to wait for HELLO (default 5 s). ubusd sends it at once; a socket that accepts and stays silent is
+   * not ubusd (or a hung one), and waiting on it forever would stall reconnection.
+   */
+  readonly helloTimeoutMs?: number;
+}
+
 /** Connects to ubusd's UNIX socket and waits for HELLO. */
-export async function connectUbus(path = "/var/run/ubus/ubus.sock", options: UbusClientOptions = {}): Promise<UbusClient> {
+export async function connectUbus(path = "/var/run/ubus/ubus.sock", options: ConnectOptions = {}): Promise<UbusClient> {
   const socket = createConnection(path);
-  const client = new UbusClient({ write: (b) => socket.write(b), close: () => socket.destroy() }, options);
+  const client = new UbusClient({ write: (b) => socket.write(b), close: () => socket.destroy(), backlog: () => socket.writableLength }, options);
   socket.on("data", (chunk: Buffer) => client.receive(chunk));
   socket.on("error", (e) => client.closed(e));
   socket.on("close", () => client.closed());
-  await client.ready();
+  const helloTimeoutMs = options.helloTimeoutMs ?? 5000;
+  const timer = setTimeout(() => client.closed(new Error(`no HELLO from ${path} within ${helloTimeoutMs} ms`)), helloTimeoutMs);
+  try {
+    await client.ready();
+  } finally {
+    clearTimeout(timer);
+  }
   return client;
 }

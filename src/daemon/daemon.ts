@@ -1,0 +1,134 @@
+// The running daemon: configuration, the protocol runtime, the kernel data plane, the control socket, and on
+// OpenWrt the ubus object and netifd. ubus is optional and never on the failover path: the protocol runs the
+// same whether ubusd is up, restarting or absent.
+import { existsSync } from "node:fs";
+import type { DaemonConfig } from "../config/model.ts";
+import { DEFAULT_UBUS_SOCKETS, UbusConnection } from "../ubus/connection.ts";
+import { configFacts, VrrpApi, type ReloadResult } from "./api.ts";
+import { startControlSocket, type ControlSocket } from "./control-socket.ts";
+import { ConfigState, processFacts } from "./daemon-facts.ts";
+import type { DataPlane } from "./data-plane.ts";
+import { formatFindings, loadConfig } from "./load-config.ts";
+import type { Logger } from "./log.ts";
+import { NetifdInterfaces, StaticInterfaces, type InterfaceInfo, type InterfaceResolver } from "./netifd.ts";
+import { Runtime, type RuntimeConfig } from "./runtime.ts";
+import { toRuntimeConfig } from "./runtime-config.ts";
+import { VrrpUbusObject } from "./ubus-object.ts";
+import { VERSION } from "./version.ts";
+
+export interface DaemonOptions {
+  readonly configPath: string;
+  readonly controlSocket?: string | undefined;
+  /** ubus socket paths; empty disables ubus. Default: OpenWrt's, used only when one exists. */
+  readonly ubusSockets?: readonly string[];
+}
+
+export class Daemon {
+  private readonly configState: ConfigState;
+  private current: RuntimeConfig;
+  private config: DaemonConfig;
+  private readonly runtime: Runtime;
+  private readonly api: VrrpApi;
+  private bus: UbusConnection | undefined;
+  private ubusObject: VrrpUbusObject | undefined;
+  private interfaces: InterfaceResolver = new StaticInterfaces();
+  /** Logical network -> what netifd last said about it. */
+  private readonly networks = new Map<string, InterfaceInfo>();
+  private control: ControlSocket | undefined;
+
+  constructor(
+    config: DaemonConfig,
+    warnings: number,
+    private readonly options: DaemonOptions,
+    private readonly dataPlane: DataPlane,
+    private readonly logger: Logger,
+  ) {
+    this.config = config;
+    this.configState = new ConfigState(options.configPath);
+    this.configState.loaded(warnings);
+    this.current = this.runtimeConfig(config);
+    this.runtime = new Runtime(this.current, dataPlane, logger);
+    this.api = new VrrpApi({
+      runtime: this.runtime,
+      facts: processFacts(VERSION, this.configState),
+      reload: () => this.reload(),
+      describe: configFacts(() => this.current, (name) => this.config.instances[name]?.logicalInterface),
+    });
+  }
+
+  async start(): Promise<void> {
+    const sockets = this.options.ubusSockets ?? DEFAULT_UBUS_SOCKETS;
+    if (sockets.some((path) => existsSync(path))) {
+      this.bus = new UbusConnection({ socketPaths: sockets, log: (level, message) => this.logger.log(level, `ubus: ${message}`) });
+      this.ubusObject = new VrrpUbusObject(this.bus, this.api, this.logger);
+      this.runtime.stateListeners.push((event) => this.ubusObject?.onStateEvent(event));
+      this.interfaces = new NetifdInterfaces(this.bus, (logical, info) => this.onNetwork(logical, info), this.logger);
+      this.bus.start();
+      await this.resolveNetworks();
+    }
+    await this.runtime.start();
+    this.control = await startControlSocket(this.api, this.logger, this.options.controlSocket ? { path: this.options.controlSocket } : {});
+  }
+
+  /** SIGTERM: graceful stop (priority 0, make before break), then close everything. */
+  async stop(): Promise<void> {
+    await this.runtime.stop();
+    await Promise.race([this.ubusObject?.idle(), new Promise((r) => setTimeout(r, 1000))]);
+    this.interfaces.close();
+    this.bus?.stop();
+    await this.control?.close();
+    await this.dataPlane.close();
+  }
+
+  /** SIGHUP and the `reload` method: an invalid new config is rejected whole and the running one stays. */
+  async reload(): Promise<ReloadResult> {
+    const loaded = loadConfig(this.options.configPath);
+    if (!loaded.config) {
+      const errors = formatFindings(loaded).filter((_, i) => loaded.findings[i]?.severity === "error");
+      const error = `reload rejected, keeping the running configuration: ${errors.join("; ")}`;
+      this.logger.log("error", error);
+      this.configState.reloadFailed(error);
+      return { ok: false, error };
+    }
+    for (const line of formatFindings(loaded)) this.logger.log("warning", line);
+    this.config = loaded.config;
+    await this.resolveNetworks();
+    await this.apply();
+    this.configState.loaded(loaded.warnings);
+    this.logger.log("info", `reloaded ${this.options.configPath} (${loaded.warnings} warning(s))`);
+    return { ok: true };
+  }
+
+  private async apply(): Promise<void> {
+    this.current = this.runtimeConfig(this.config);
+    await this.runtime.reload(this.current);
+  }
+
+  private runtimeConfig(config: DaemonConfig): RuntimeConfig {
+    return toRuntimeConfig(config, (network) => this.networks.get(network)?.device, this.logger);
+  }
+
+  /** Ask netifd for every logical network the config names, and watch them. */
+  private async resolveNetworks(): Promise<void> {
+    const logicals = new Set<string>();
+    for (const meta of Object.values(this.config.instances)) {
+      if (meta.logicalInterface && !meta.device) logicals.add(meta.logicalInterface);
+      for (const track of meta.trackedInterfaces) logicals.add(track.name);
+    }
+    for (const logical of logicals) {
+      const info = await this.interfaces.resolve(logical);
+      if (info) this.networks.set(logical, info);
+    }
+    this.interfaces.watch([...logicals]);
+    for (const [logical, info] of this.networks) this.runtime.setNetworkState(info.device, info.up || !logicals.has(logical));
+  }
+
+  /** netifd: a network went up or down, or moved to another device (a bridge re-created, PPPoE reconnected). */
+  private onNetwork(logical: string, info: InterfaceInfo): void {
+    const before = this.networks.get(logical);
+    this.networks.set(logical, info);
+    this.logger.log("info", `network ${logical} is ${info.up ? "up" : "down"} on ${info.device}`);
+    this.runtime.setNetworkState(info.device, info.up);
+    if (before && before.device !== info.device) void this.apply();
+  }
+}
