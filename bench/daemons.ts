@@ -2,6 +2,7 @@
 // keepalived from the equivalent keepalived.conf. Both get the same instances, priorities and intervals.
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
+import { ROUTER_NODE_FLAGS, vrrpdBundle } from "./bundle.ts";
 import { VIP4, type GatewayLab, type LabProcess, type RouterName } from "../test/netns/gateway-lab.ts";
 
 export type DaemonKind = "vrrpd" | "keepalived";
@@ -70,7 +71,9 @@ export interface RunningDaemon {
 
 export function startDaemon(lab: GatewayLab, kind: DaemonKind, router: RouterName, instances: readonly InstanceSpec[]): RunningDaemon {
   if (kind === "vrrpd") {
-    const proc = lab.vrrpd(router, vrrpdUci(instances));
+    const conf = lab.writeFile(`${router}.vrrp`, vrrpdUci(instances));
+    const argv = [process.execPath, ...ROUTER_NODE_FLAGS, vrrpdBundle(), "run", "-c", conf, "--control-socket", join(lab.dir, `${router}.sock`)];
+    const proc = lab.spawn(`vrrpd-${router}`, lab.ns[router], argv);
     return { kind, router, process: proc, pids: () => [proc.pid] };
   }
   const conf = lab.writeFile(`${router}-keepalived.conf`, keepalivedConf(instances, router));

@@ -1,18 +1,120 @@
-// `npm run bench`: prints every benchmark as a table. Speed is measured here, never asserted in tests.
+// `npm run bench [-- core|ubus|failover|resources|startup] [--reps N] [--write]`: prints every benchmark as a
+// table; with --write, also regenerates docs/performance.md. Speed is measured here, never asserted in tests.
+// The netns sections need root, iproute2 and Debian's keepalived: vrrpd and keepalived run in the same run,
+// on the same LAN, and the tables give their ratio.
+import { writeFileSync } from "node:fs";
+import { arch, cpus, release } from "node:os";
+import { join } from "node:path";
 import { codecBench, simulatedHourBench, type BenchRow } from "./core.ts";
+import { keepalivedVersion } from "./daemons.ts";
+import { FAILOVER_CONFIGS, FAILOVER_EVENTS, failoverOnce, type FailoverSample } from "./failover.ts";
+import { resourcesOnce, startupOnce, type ResourceSample, type StartupSample } from "./resources.ts";
+import { ubusEventBurstBench, ubusStatusBench } from "./ubus.ts";
+import { REPO_ROOT } from "../test/netns/gateway-lab.ts";
+import { VERSION } from "../src/daemon/version.ts";
 
-function print(title: string, rows: readonly BenchRow[]): void {
-  console.log(`\n## ${title}\n`);
-  console.log("| measure | value |\n|---|---|");
-  for (const row of rows) {
-    const value = row.value >= 1000 ? Math.round(row.value).toLocaleString("en-US") : row.value.toFixed(3);
-    console.log(`| ${row.name} | ${value} ${row.unit} |`);
+const args = process.argv.slice(2);
+const only = args.find((a) => !a.startsWith("--"));
+const reps = Number(args[args.indexOf("--reps") + 1] ?? 3) || 3;
+const write = args.includes("--write");
+const want = (section: string): boolean => !only || only === section;
+const out: string[] = [];
+const emit = (line = ""): void => {
+  console.log(line);
+  out.push(line);
+};
+
+const median = (values: readonly number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? (sorted[mid] ?? NaN) : ((sorted[mid - 1] ?? NaN) + (sorted[mid] ?? NaN)) / 2;
+};
+const fmt = (v: number, digits = 1): string => (Number.isFinite(v) ? (Math.abs(v) >= 1000 ? Math.round(v).toLocaleString("en-US") : v.toFixed(digits)) : "—");
+const ratio = (a: number, b: number): string => (b > 0 && Number.isFinite(a) ? `${(a / b).toFixed(2)}×` : "—");
+
+function rows(title: string, data: readonly BenchRow[]): void {
+  emit(`\n### ${title}\n`);
+  emit("| measure | value |\n|---|---|");
+  for (const r of data) emit(`| ${r.name} | ${fmt(r.value, 3)} ${r.unit} |`);
+}
+
+async function failoverSection(): Promise<void> {
+  emit("\n### Failover as the client sees it (UDP probe every 10 ms; median of " + reps + " runs)\n");
+  emit("Events: **crash** = every daemon process killed and the cable cut at once (power loss); **link cut** = the master's LAN");
+  emit("link down; **graceful stop** = SIGTERM; **preemption** = the crashed master comes back with the higher priority.");
+  emit("*RFC gap* = first backup advert after the master's last one, minus Master_Down_Interval (or Skew_Time after priority 0).\n");
+  emit("| advert | event | probes lost vrrpd / keepalived | outage ms vrrpd / keepalived (ratio) | takeover ms vrrpd / keepalived | RFC gap ms vrrpd / keepalived |");
+  emit("|---|---|---|---|---|---|");
+  for (const cfg of FAILOVER_CONFIGS) {
+    for (const event of FAILOVER_EVENTS) {
+      const samples: Record<"vrrpd" | "keepalived", FailoverSample[]> = { vrrpd: [], keepalived: [] };
+      for (let i = 0; i < reps; i++) {
+        for (const daemon of ["vrrpd", "keepalived"] as const) samples[daemon].push(await failoverOnce(daemon, cfg.version, cfg.advertIntervalMs, event));
+      }
+      const m = (d: "vrrpd" | "keepalived", f: (s: FailoverSample) => number | undefined): number =>
+        median(samples[d].map(f).filter((x): x is number => x !== undefined));
+      const label = cfg.version === 2 ? "v2 1 s" : `v3 ${cfg.advertIntervalMs} ms`;
+      const lost = `${fmt(m("vrrpd", (s) => s.probesLost), 0)} / ${fmt(m("keepalived", (s) => s.probesLost), 0)}`;
+      const outage = `${fmt(m("vrrpd", (s) => s.outageMs), 0)} / ${fmt(m("keepalived", (s) => s.outageMs), 0)} (${ratio(m("vrrpd", (s) => s.outageMs), m("keepalived", (s) => s.outageMs))})`;
+      const takeover = `${fmt(m("vrrpd", (s) => s.takeoverMs), 0)} / ${fmt(m("keepalived", (s) => s.takeoverMs), 0)}`;
+      const gap = `${fmt(m("vrrpd", (s) => s.advertGapMinusRfcMs))} / ${fmt(m("keepalived", (s) => s.advertGapMinusRfcMs))}`;
+      emit(`| ${label} | ${event} | ${lost} | ${outage} | ${takeover} | ${gap} |`);
+    }
   }
 }
 
-const only = process.argv[2];
-console.log(`vrrpd benchmarks, node ${process.version}, ${new Date().toISOString()}`);
-if (!only || only === "core") {
-  print("Protocol core throughput", codecBench());
-  print("Simulated hour", simulatedHourBench());
+async function resourcesSection(): Promise<void> {
+  emit("\n### Memory and CPU (a master and a backup on the LAN, v3; 10 s window after start-up)\n");
+  emit("| instances | advert | role | RSS MiB vrrpd / keepalived | CPU % vrrpd / keepalived (ratio) |");
+  emit("|---|---|---|---|---|");
+  for (const count of [1, 100, 255]) {
+    for (const interval of [1000, 100]) {
+      const v: ResourceSample[] = await resourcesOnce("vrrpd", count, interval);
+      const k: ResourceSample[] = await resourcesOnce("keepalived", count, interval);
+      for (const role of ["master", "backup"] as const) {
+        const a = v.find((s) => s.role === role);
+        const b = k.find((s) => s.role === role);
+        if (!a || !b) continue;
+        emit(`| ${count} | ${interval} ms | ${role} | ${fmt(a.rssMiB)} / ${fmt(b.rssMiB)} | ${fmt(a.cpuPercent, 2)} / ${fmt(b.cpuPercent, 2)} (${ratio(a.cpuPercent, b.cpuPercent)}) |`);
+      }
+    }
+  }
 }
+
+async function startupSection(): Promise<void> {
+  emit(`\n### Start-up (v3 100 ms; median of ${reps} runs)\n`);
+  emit("| measure | vrrpd | keepalived | ratio |\n|---|---|---|---|");
+  const s: Record<"vrrpd" | "keepalived", StartupSample[]> = { vrrpd: [], keepalived: [] };
+  for (let i = 0; i < reps; i++) for (const d of ["vrrpd", "keepalived"] as const) s[d].push(await startupOnce(d));
+  for (const [name, key] of [["start to Backup (a master exists)", "toBackupMs"], ["start to Master when alone (includes Master_Down_Interval)", "toMasterAloneMs"]] as const) {
+    const a = median(s.vrrpd.map((x) => x[key]));
+    const b = median(s.keepalived.map((x) => x[key]));
+    emit(`| ${name} | ${fmt(a, 0)} ms | ${fmt(b, 0)} ms | ${ratio(a, b)} |`);
+  }
+}
+
+async function main(): Promise<void> {
+  emit("# Performance");
+  emit(`\nGenerated by \`npm run bench -- --write\` (sections: \`npm run bench -- core|ubus|failover|resources|startup\`).`);
+  emit(`vrrpd ${VERSION}, node ${process.version}, ${keepalivedVersion() ?? "keepalived not installed"}, ${cpus().length} × ${cpus()[0]?.model ?? "?"}, ${arch()}, Linux ${release()}, ${new Date().toISOString().slice(0, 10)}.`);
+  emit("vrrpd runs from the minified bundle with the router's node flags (bench/bundle.ts); keepalived is Debian's.");
+  if (want("core")) {
+    rows("Protocol core throughput", codecBench());
+    rows("Simulated hour", simulatedHourBench());
+  }
+  if (want("ubus")) {
+    rows("ubus status with 255 instances", await ubusStatusBench());
+    rows("State events: a burst of 255 transitions", await ubusEventBurstBench());
+  }
+  const netns = process.getuid?.() === 0 && keepalivedVersion() !== undefined;
+  if (!netns && (want("failover") || want("resources") || want("startup"))) {
+    emit("\n(The namespace benchmarks need root and keepalived: skipped.)");
+  } else {
+    if (want("failover")) await failoverSection();
+    if (want("resources")) await resourcesSection();
+    if (want("startup")) await startupSection();
+  }
+  if (write) writeFileSync(join(REPO_ROOT, "docs/performance.md"), `${out.join("\n")}\n`);
+}
+
+await main();
