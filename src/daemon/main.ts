@@ -11,7 +11,8 @@ import { VERSION } from "./version.ts";
 const USAGE = `usage: vrrpd <command> [options]
 
 commands:
-  run [-c PATH] [--control-socket PATH]   run the daemon in the foreground (procd / systemd supervise it)
+  run [-c PATH] [--control-socket PATH] [--ubus-socket PATH]
+                                          run the daemon in the foreground (procd / systemd supervise it)
   check-config [-c PATH]                  validate the configuration; exit 1 on errors
   version                                 print the version
   status, switchover, set-priority, reset-counters, reload: talk to the running daemon (see below)
@@ -24,6 +25,7 @@ interface Options {
   readonly command: string;
   readonly configPath: string;
   readonly controlSocket?: string;
+  readonly ubusSocket?: string;
   readonly rest: readonly string[];
 }
 
@@ -31,16 +33,18 @@ function parseArgs(argv: readonly string[]): Options | string {
   const [command = "", ...args] = argv;
   let configPath = DEFAULT_CONFIG_PATH;
   let controlSocket: string | undefined;
+  let ubusSocket: string | undefined;
   const rest: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] ?? "";
     const value = (): string | undefined => args[++i];
     if (arg === "-c" || arg === "--config") configPath = value() ?? "";
     else if (arg === "--control-socket") controlSocket = value();
+    else if (arg === "--ubus-socket") ubusSocket = value();
     else rest.push(arg);
   }
   if (configPath === "") return "-c needs a path";
-  return { command, configPath, rest, ...(controlSocket ? { controlSocket } : {}) };
+  return { command, configPath, rest, ...(controlSocket ? { controlSocket } : {}), ...(ubusSocket ? { ubusSocket } : {}) };
 }
 
 function checkConfig(options: Options): number {
@@ -68,6 +72,7 @@ async function run(options: Options): Promise<number> {
   const daemon = new Daemon(loaded.config, loaded.warnings, {
     configPath: options.configPath,
     controlSocket: options.controlSocket ?? loaded.config.globals.controlSocket,
+    ...(options.ubusSocket ? { ubusSockets: [options.ubusSocket] } : {}),
   }, new LinuxDataPlane(logger), logger);
   await daemon.start();
   logger.log("info", `vrrpd ${VERSION} running ${Object.keys(loaded.config.instances).length} instance(s) from ${options.configPath}`);
