@@ -4,6 +4,7 @@ import { createLogger, parseLevel } from "./log.ts";
 import { formatFinding } from "../config/finding.ts";
 import { CONTROL_COMMANDS, CONTROL_USAGE, runControlCommand } from "./status-cli.ts";
 import { Daemon } from "./daemon.ts";
+import { IMPORT_USAGE, processImportIo, runImport } from "./import-cli.ts";
 import { DEFAULT_CONFIG_PATH, formatFindings, loadConfig } from "./load-config.ts";
 import { LinuxDataPlane } from "./linux-data-plane.ts";
 import { VERSION } from "./version.ts";
@@ -14,12 +15,16 @@ commands:
   run [-c PATH] [--control-socket PATH] [--ubus-socket PATH]
                                           run the daemon in the foreground (procd / systemd supervise it)
   check-config [-c PATH]                  validate the configuration; exit 1 on errors
+  import [--from keepalived|openwrt-keepalived] FILE
+                                          print /etc/config/vrrp for a keepalived configuration
   version                                 print the version
   status, switchover, set-priority, reset-counters, reload: talk to the running daemon (see below)
 
 -c PATH: /etc/config/vrrp by default (a UCI file, or a config directory)
 
-${CONTROL_USAGE}`;
+${CONTROL_USAGE}
+
+${IMPORT_USAGE}`;
 
 interface Options {
   readonly command: string;
@@ -96,6 +101,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     console.error(`vrrpd: ${options}\n${USAGE}`);
     return 2;
   }
+  if (options.command === "import") return runImport(argv.slice(1), processImportIo());
   if ((CONTROL_COMMANDS as readonly string[]).includes(options.command)) {
     return runControlCommand([options.command, ...options.rest], {
       ...(options.controlSocket ? { socketPath: options.controlSocket } : {}),
