@@ -36,7 +36,7 @@ const pureProperties = [
 ];
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "dist/", "luci-app/**/generated/**", "coverage/"] },
+  { ignores: ["node_modules/", "dist/", "tmp/", "coverage/", "luci-app/htdocs/luci-static/resources/vrrp/config-check.js"] },
   js.configs.recommended,
   ...tseslint.configs.strict,
   {

@@ -71,6 +71,8 @@ export class LinuxDataPlane implements DataPlane {
       const on = address.device ?? device;
       this.held.delete(key(on, address.address));
       const result = await this.platform.netlink.removeAddress({ address: address.address, prefixLength: address.prefixLength, device: on });
+      // ENODEV: the device went away and took the address with it, which is what we wanted.
+      if (!result.ok && result.error.code === "ENODEV") continue;
       await this.expect(`remove ${address.address} from ${on}`, result, "EADDRNOTAVAIL");
     }
   }
@@ -123,7 +125,11 @@ export class LinuxDataPlane implements DataPlane {
       if (held && link?.up) {
         // Someone (or the kernel, on an IPv6 link bounce) removed an address we hold: put it back.
         this.logger.log("warning", `${held.address.address} was removed from ${held.device} while held: re-adding it`);
-        void this.addAddress(held.device, held.address);
+        // The device may be going away (netifd re-creating a bridge, IPv6 disabled): a failed re-add is logged,
+        // never left as an unhandled rejection, and the link events that follow settle the state.
+        this.addAddress(held.device, held.address).catch((error: unknown) => {
+          this.logger.log("warning", `re-adding ${held.address.address} to ${held.device} failed: ${error instanceof Error ? error.message : String(error)}`);
+        });
       }
     }
     if (this.refreshQueued) return;

@@ -72,27 +72,45 @@ async function run(options: Options): Promise<number> {
     logger.log("info", `${options.configPath}: globals.enabled is off; nothing to do`);
     return 0;
   }
-  const delayMs = loaded.config.globals.startupDelayMs;
+  // Signals are handled from the first moment: at boot netifd's reload trigger can send SIGHUP while we are
+  // still in startup_delay, and node's default action for SIGHUP is to exit. Until the daemon runs, a reload
+  // or a stop is remembered and applied once it does.
+  const config = loaded.config;
+  let daemon: Daemon | undefined = undefined;
+  let reloadPending = false;
+  let stopRequested: string | undefined;
+  let stopping = false;
+  let finish: (code: number) => void = () => undefined;
+  const done = new Promise<number>((resolve) => (finish = resolve));
+  const stop = (signal: string): void => {
+    if (!daemon) {
+      stopRequested = signal;
+      return;
+    }
+    if (stopping) return;
+    stopping = true;
+    logger.log("info", `${signal}: stopping (priority 0, addresses kept until the backup takes over)`);
+    void daemon.stop().then(() => finish(0));
+  };
+  process.on("SIGTERM", () => stop("SIGTERM"));
+  process.on("SIGINT", () => stop("SIGINT"));
+  process.on("SIGHUP", () => {
+    if (daemon) void daemon.reload();
+    else reloadPending = true;
+  });
+  const delayMs = config.globals.startupDelayMs;
   if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
-  const daemon = new Daemon(loaded.config, loaded.warnings, {
+  const started = new Daemon(config, loaded.warnings, {
     configPath: options.configPath,
-    controlSocket: options.controlSocket ?? loaded.config.globals.controlSocket,
+    controlSocket: options.controlSocket ?? config.globals.controlSocket,
     ...(options.ubusSocket ? { ubusSockets: [options.ubusSocket] } : {}),
   }, new LinuxDataPlane(logger), logger);
-  await daemon.start();
-  logger.log("info", `vrrpd ${VERSION} running ${Object.keys(loaded.config.instances).length} instance(s) from ${options.configPath}`);
-  return await new Promise<number>((resolve) => {
-    let stopping = false;
-    const stop = (signal: string): void => {
-      if (stopping) return;
-      stopping = true;
-      logger.log("info", `${signal}: stopping (priority 0, addresses kept until the backup takes over)`);
-      void daemon.stop().then(() => resolve(0));
-    };
-    process.on("SIGTERM", () => stop("SIGTERM"));
-    process.on("SIGINT", () => stop("SIGINT"));
-    process.on("SIGHUP", () => void daemon.reload());
-  });
+  await started.start();
+  daemon = started;
+  logger.log("info", `vrrpd ${VERSION} running ${Object.keys(config.instances).length} instance(s) from ${options.configPath}`);
+  if (reloadPending) void started.reload();
+  if (stopRequested) stop(stopRequested);
+  return done;
 }
 
 export async function main(argv: readonly string[]): Promise<number> {

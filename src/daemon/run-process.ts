@@ -8,6 +8,8 @@ export interface RunOptions {
   readonly timeoutMs: number;
   readonly identity?: Identity | undefined;
   readonly env?: Readonly<Record<string, string>>;
+  /** Aborting kills the whole process group at once (the daemon stopping or reloading). */
+  readonly signal?: AbortSignal;
 }
 
 export interface RunResult {
@@ -44,16 +46,20 @@ export function runProcess(command: Command, options: RunOptions): Promise<RunRe
     child.stderr?.on("data", (chunk: Buffer) => {
       stderrTail = (stderrTail + chunk.toString("utf8")).slice(-STDERR_TAIL_BYTES);
     });
+    const killGroup = (): void => {
+      if (child.pid === undefined) return;
+      try {
+        process.kill(-child.pid, "SIGKILL");
+      } catch {
+        child.kill("SIGKILL");
+      }
+    };
     const timer = setTimeout(() => {
       timedOut = true;
-      if (child.pid !== undefined) {
-        try {
-          process.kill(-child.pid, "SIGKILL");
-        } catch {
-          child.kill("SIGKILL");
-        }
-      }
+      killGroup();
     }, options.timeoutMs);
+    if (options.signal?.aborted) killGroup();
+    options.signal?.addEventListener("abort", killGroup, { once: true });
     child.on("error", (error) => finish({ ok: false, exitCode: null, signal: null, spawnError: error.message }));
     child.on("close", (code, signal) => finish({ ok: code === 0 && !timedOut, exitCode: code, signal }));
   });

@@ -5,6 +5,7 @@ import type { Output, ReceivedPacket } from "../vrrp/io.ts";
 import type { CoreConfig, InstanceConfig } from "../vrrp/model.ts";
 import type { EngineStatus } from "../vrrp/status.ts";
 import type { TrackState } from "../vrrp/tracking.ts";
+import { LogRateLimiter } from "../vrrp/rate-limit.ts";
 import type { DataPlane } from "./data-plane.ts";
 import { DeadlineTimer, type LagStats } from "./deadline-timer.ts";
 import type { Logger } from "./log.ts";
@@ -57,6 +58,7 @@ export class Runtime {
   private deferredStops: (() => void)[] = [];
   private shuttingDown = false;
   readonly stateListeners: ((event: StateEvent) => void)[] = [];
+  private readonly lowerPriLog = new LogRateLimiter(60_000);
 
   constructor(
     config: RuntimeConfig,
@@ -184,9 +186,13 @@ export class Runtime {
       case "transition":
         this.onTransition(output);
         break;
-      case "priority":
       case "master-rx-lower-pri":
-        if (output.type === "master-rx-lower-pri") this.logger.log("warning", `heard a lower-priority master ${output.from} (priority ${output.priority}): re-asserting`, output.instance);
+        // A split brain that does not heal (e.g. a peer refusing our checksums) repeats this every advert.
+        if (this.lowerPriLog.allow(`${output.instance}|${output.from}`, this.clock())) {
+          this.logger.log("warning", `heard a lower-priority master ${output.from} (priority ${output.priority}): re-asserting (logged at most once a minute)`, output.instance);
+        }
+        break;
+      case "priority":
         break;
       case "log":
         this.logger.log(output.level, output.message, output.instance);

@@ -48,6 +48,8 @@ class Tracker {
 export class TrackScripts {
   private readonly trackers = new Map<string, Tracker>();
   private stopped = false;
+  /** Kills every run still going when we stop: a check must not outlive the daemon or run twice after a reload. */
+  private readonly abort = new AbortController();
 
   constructor(
     specs: readonly TrackScriptSpec[],
@@ -67,6 +69,7 @@ export class TrackScripts {
   stop(): void {
     this.stopped = true;
     for (const tracker of this.trackers.values()) if (tracker.timer) clearTimeout(tracker.timer);
+    this.abort.abort();
   }
 
   status(): TrackScriptStatus[] {
@@ -95,7 +98,7 @@ export class TrackScripts {
       return;
     }
     tracker.running = true;
-    void runProcess(parseCommand(tracker.spec.script), { timeoutMs: tracker.spec.timeoutMs, identity: tracker.spec.identity }).then((result) => {
+    void runProcess(parseCommand(tracker.spec.script), { timeoutMs: tracker.spec.timeoutMs, identity: tracker.spec.identity, signal: this.abort.signal }).then((result) => {
       tracker.running = false;
       if (this.stopped) return;
       this.record(tracker, result);

@@ -1,0 +1,174 @@
+// koffi (the FFI behind the raw sockets) is the daemon's only runtime dependency and the only native code: its
+// JS goes into every package, and each architecture's package gets the prebuilt addon of that architecture,
+// glibc and musl builds both (OpenWrt is musl; the glibc one lets the same tree run on a Linux build host).
+// koffi loads `@koromix/koffi-linux-<cpu>` by name, so the installed layout is a small node_modules tree.
+//
+// The prebuilt package for this machine's CPU is already in node_modules (an optional dependency); the others
+// are fetched with `npm pack <name>@<exact version>` into a cache, checked against package-lock.json's
+// integrity hash, and their contents verified (names, versions, ELF machine, libc) before use.
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync } from "node:fs";
+import { join, posix } from "node:path";
+import { spawnSync } from "node:child_process";
+import { untar } from "./tar.ts";
+
+export interface PackageFile {
+  /** Path relative to the package directory. */
+  readonly path: string;
+  readonly mode: number;
+  readonly data: Buffer;
+}
+
+export interface Arch {
+  /** opkg's architecture name (OpenWrt's ARCH_PACKAGES), used in the file name and the Architecture field. */
+  readonly opkg: string;
+  /** Node's process.arch, koffi's package suffix. */
+  readonly cpu: "x64" | "arm64";
+  /** ELF e_machine of its native code. */
+  readonly elfMachine: number;
+  /** The architecture in musl's loader and libc names (ld-musl-<musl>.so.1). */
+  readonly musl: string;
+}
+
+/** The targets OpenWrt 24.10's node package exists for and koffi ships prebuilt addons for. */
+export const ARCHES: readonly Arch[] = [
+  { opkg: "x86_64", cpu: "x64", elfMachine: 62, musl: "x86_64" },
+  { opkg: "aarch64_generic", cpu: "arm64", elfMachine: 183, musl: "aarch64" },
+];
+
+/**
+ * Any opkg architecture of those CPUs: every aarch64 subtarget (aarch64_cortex-a53 on most MediaTek and
+ * Qualcomm boards, aarch64_cortex-a72 on the Raspberry Pi 4, ...) runs the same arm64 addon; only the name
+ * opkg checks against `opkg print-architecture` differs.
+ */
+export function archFor(opkg: string): Arch | undefined {
+  if (opkg === "x86_64") return ARCHES[0];
+  if (/^aarch64_[\w-]+$/.test(opkg)) return { opkg, cpu: "arm64", elfMachine: 183, musl: "aarch64" };
+  return undefined;
+}
+
+export const nativePackageName = (arch: Arch): string => `@koromix/koffi-linux-${arch.cpu}`;
+
+interface PackageJson {
+  readonly name?: string;
+  readonly version?: string;
+  readonly dependencies?: Record<string, string>;
+}
+
+const readJson = <T>(path: string): T => JSON.parse(readFileSync(path, "utf8")) as T;
+
+/** The exact koffi version package.json pins: packages must carry that one and no other. */
+export function koffiVersion(root: string): string {
+  const wanted = readJson<PackageJson>(join(root, "package.json")).dependencies?.koffi;
+  if (wanted === undefined || !/^\d+\.\d+\.\d+$/.test(wanted)) throw new Error(`package.json must pin koffi to an exact version (found ${wanted})`);
+  return wanted;
+}
+
+/** Relative ESM imports (`from "./x.js"`) of a module, to follow koffi's load path file by file. */
+function relativeImports(source: string): string[] {
+  return [...source.matchAll(/\bfrom\s*["'](\.{1,2}\/[^"']+)["']/g)].map((m) => m[1] ?? "");
+}
+
+/** koffi's own JS: package.json, the licence, and the ESM files its entry point reaches (nothing else). */
+export function koffiCore(root: string, version: string): PackageFile[] {
+  const dir = join(root, "node_modules", "koffi");
+  const pkg = readJson<PackageJson & { exports?: { ".": { import: string } } }>(join(dir, "package.json"));
+  if (pkg.version !== version) throw new Error(`node_modules/koffi is ${pkg.version}, package.json wants ${version}: run npm ci`);
+  const entry = posix.normalize(pkg.exports?.["."].import ?? "./index.js");
+  const seen = new Set<string>();
+  const queue = [entry];
+  while (queue.length > 0) {
+    const rel = posix.normalize(queue.shift() ?? "");
+    if (seen.has(rel)) continue;
+    seen.add(rel);
+    const source = readFileSync(join(dir, rel), "utf8");
+    for (const spec of relativeImports(source)) queue.push(posix.join(posix.dirname(rel), spec));
+  }
+  return ["package.json", "LICENSE.txt", ...[...seen].sort()].map((path) => ({ path, mode: 0o644, data: readFileSync(join(dir, path)) }));
+}
+
+/** The npm integrity string ("sha512-<base64>") package-lock.json records for an installed package. */
+function lockIntegrity(root: string, name: string, version: string): string {
+  const lock = readJson<{ packages?: Record<string, { version?: string; integrity?: string }> }>(join(root, "package-lock.json"));
+  const entry = lock.packages?.[`node_modules/${name}`];
+  if (entry?.version !== version || entry.integrity === undefined) throw new Error(`package-lock.json has no ${name}@${version} with an integrity hash`);
+  return entry.integrity;
+}
+
+function integrityOf(data: Buffer, algorithm: string): string {
+  return `${algorithm}-${createHash(algorithm).update(data).digest("base64")}`;
+}
+
+/** `npm pack name@version` into `cacheDir` unless already there; returns the tarball verified against the lock. */
+function fetchTarball(root: string, cacheDir: string, name: string, version: string, log: (line: string) => void): Buffer {
+  const file = join(cacheDir, `${name.replace(/^@/, "").replace("/", "-")}-${version}.tgz`);
+  if (!existsSync(file)) {
+    mkdirSync(cacheDir, { recursive: true });
+    log(`fetching ${name}@${version} (npm pack) into ${cacheDir}`);
+    const run = spawnSync("npm", ["pack", `${name}@${version}`, "--pack-destination", cacheDir, "--silent"], { encoding: "utf8", timeout: 120_000 });
+    if (run.status !== 0 || !existsSync(file)) throw new Error(`npm pack ${name}@${version} failed: ${run.error?.message ?? run.stderr.trim()}`);
+  }
+  const data = readFileSync(file);
+  const expected = lockIntegrity(root, name, version);
+  const actual = integrityOf(data, expected.slice(0, expected.indexOf("-")));
+  if (actual !== expected) throw new Error(`${file}: integrity ${actual} differs from package-lock.json's ${expected}; delete it and retry`);
+  return data;
+}
+
+function filesOfDir(dir: string, prefix = ""): PackageFile[] {
+  return readdirSync(dir).sort().flatMap((name) => {
+    const path = join(dir, name);
+    const rel = prefix === "" ? name : `${prefix}/${name}`;
+    const st = statSync(path);
+    return st.isDirectory() ? filesOfDir(path, rel) : [{ path: rel, mode: st.mode & 0o111 ? 0o755 : 0o644, data: readFileSync(path) }];
+  });
+}
+
+/** Checks that a file is a little-endian 64-bit ELF shared object for `machine`. */
+export function checkElf(data: Buffer, machine: number, what: string): void {
+  if (data.readUInt32BE(0) !== 0x7f454c46) throw new Error(`${what} is not an ELF file`);
+  if (data[4] !== 2 || data[5] !== 1) throw new Error(`${what} is not a 64-bit little-endian ELF file`);
+  if (data.readUInt16LE(16) !== 3) throw new Error(`${what} is not a shared object`);
+  const found = data.readUInt16LE(18);
+  if (found !== machine) throw new Error(`${what} is for ELF machine ${found}, not ${machine}`);
+}
+
+/** What a native package must contain, checked whatever its source. */
+export function verifyNative(files: readonly PackageFile[], arch: Arch, version: string): void {
+  const get = (path: string): Buffer => {
+    const f = files.find((x) => x.path === path);
+    if (f === undefined) throw new Error(`${nativePackageName(arch)}: ${path} is missing`);
+    return f.data;
+  };
+  const pkg = JSON.parse(get("package.json").toString("utf8")) as PackageJson & { cpu?: string[] };
+  if (pkg.name !== nativePackageName(arch) || pkg.version !== version) throw new Error(`expected ${nativePackageName(arch)}@${version}, found ${pkg.name}@${pkg.version}`);
+  if (!pkg.cpu?.includes(arch.cpu)) throw new Error(`${pkg.name} is not for cpu ${arch.cpu}`);
+  get("index.js");
+  const glibc = get(`linux_${arch.cpu}/koffi.node`);
+  const musl = get(`musl_${arch.cpu}/koffi.node`);
+  checkElf(glibc, arch.elfMachine, `linux_${arch.cpu}/koffi.node`);
+  checkElf(musl, arch.elfMachine, `musl_${arch.cpu}/koffi.node`);
+  if (!musl.includes(`libc.musl-${arch.musl}.so.1`) && !musl.includes(`ld-musl-${arch.musl}.so.1`)) throw new Error(`musl_${arch.cpu}/koffi.node does not link musl`);
+  if (!glibc.includes("libc.so.6")) throw new Error(`linux_${arch.cpu}/koffi.node does not link glibc`);
+}
+
+/** The files of `@koromix/koffi-linux-<cpu>` that koffi loads: package.json, index.js and both addons. */
+export function koffiNative(root: string, cacheDir: string, arch: Arch, version: string, log: (line: string) => void): PackageFile[] {
+  const name = nativePackageName(arch);
+  const installed = join(root, "node_modules", name);
+  let files: PackageFile[];
+  if (existsSync(join(installed, "package.json")) && readJson<PackageJson>(join(installed, "package.json")).version === version) {
+    files = filesOfDir(installed);
+  } else {
+    files = untar(fetchTarball(root, cacheDir, name, version, log))
+      .filter((e) => e.type === "file" && e.path.startsWith("package/"))
+      .map((e) => ({ path: e.path.slice("package/".length), mode: e.mode & 0o111 ? 0o755 : 0o644, data: e.data }));
+  }
+  const wanted = ["package.json", "index.js", `linux_${arch.cpu}/koffi.node`, `musl_${arch.cpu}/koffi.node`];
+  const kept = files.filter((f) => wanted.includes(f.path));
+  verifyNative(kept, arch, version);
+  return kept.map((f) => (f.path.endsWith(".node") ? { ...f, mode: 0o755 } : { ...f, mode: 0o644 }));
+}
+
+export const defaultCacheDir = (root: string): string => join(root, "node_modules", ".cache", "vrrpd-package");
+
