@@ -498,7 +498,7 @@ export class VirtualRouter {
     // keepalived counts and logs a mismatch but keeps the advert (RFC 5798 §7.1 makes the check a MAY).
     this.counters.addr_list_err++;
     if (this.dropLog.allow("addr_list_err", now)) {
-      const why = same ? "its first address is not link-local (RFC 9568 erratum 8300); keepalived sends this when no link-local VIP is configured" : `configured [${ours.join(", ")}]`;
+      const why = same ? "its first address is not link-local (RFC 9568 erratum 8300); keepalived and others send this when no link-local VIP is configured" : `configured [${ours.join(", ")}]`;
       this.log(out, "warning", `advert from ${src} lists [${advert.addresses.join(", ")}]: ${why}`);
     }
   }

@@ -83,7 +83,7 @@ describe("validate: addresses and versions", () => {
 
   it("warns when an IPv6 instance does not list a link-local address first", () => {
     expectFinding(uci("config instance 'lan6'", "\toption interface 'lan'", "\toption virtual_router_id '1'", "\tlist virtual_ipaddress 'fd00::1/64'", "\tlist virtual_ipaddress 'fe80::1/64'"),
-      "warning", "4: lan6.virtual_ipaddress", /fd00::1 is not link-local: RFC 9568 peers and FRR may refuse/);
+      "warning", "4: lan6.virtual_ipaddress", /fd00::1 is not link-local: strict RFC 9568 peers refuse/);
   });
 
   it("refuses a VRRPv3 instance without addresses and warns for VRRPv2", () => {

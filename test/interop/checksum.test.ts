@@ -60,9 +60,10 @@ describe("VRRPv3/IPv4 checksum forms", { concurrency: 1 }, () => {
     });
   }
 
-  // BUG (fails today): src/daemon/runtime.ts logs every "master-rx-lower-pri" output unthrottled, i.e. one warning per
-  // advert of the other master (10 lines/s at 0.1 s, 100/s at 0.01 s) for as long as a split brain lasts, while
-  // dropped adverts are rate-limited (src/vrrp/rate-limit.ts, RFC 9568 §7.1). On OpenWrt that floods logd's ring.
+  // Regression: src/daemon/runtime.ts used to log every "master-rx-lower-pri" output, i.e. one warning per advert of
+  // the other master (10 lines/s at 0.1 s, 100/s at 0.01 s) for as long as a split brain lasted, while dropped
+  // adverts were already rate-limited (RFC 9568 §7.1). On OpenWrt that floods logd's ring buffer. Found here (20
+  // warnings in 2 s); now logged at most once a minute per instance and sender.
   test("split brain: vrrpd rate-limits its 'lower-priority master' warning instead of logging every advert", async (t) => {
     // FRR as the deaf peer: it keeps advertising every interval (keepalived 2.2.7 as master slows its own adverts
     // down while it receives packets it refuses, so it would hide the flood).

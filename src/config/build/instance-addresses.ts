@@ -60,7 +60,7 @@ export function checkAddressesForVersion(s: ReadSection, a: Addresses, version: 
   if (a.family === 6 && first !== undefined && first.excluded !== true && !isIpv6LinkLocal(first.address)) {
     findings.warning(
       placeOf(s, "virtual_ipaddress", firstItem(s, "virtual_ipaddress")?.location),
-      `the first virtual_ipaddress ${first.address} is not link-local: RFC 9568 peers and FRR may refuse these adverts (keepalived accepts them); list a link-local address such as fe80::1/64 first`,
+      `the first virtual_ipaddress ${first.address} is not link-local: strict RFC 9568 peers refuse these adverts (keepalived 2.2 and FRR 8.4 accept them); list a link-local address such as fe80::1/64 first`,
     );
   }
 }
