@@ -67,9 +67,13 @@ export async function failoverOnce(daemon: DaemonKind, version: 2 | 3, advertInt
     const r2Holds = (): boolean => lab.holders(VIP4).includes("r2");
     if (event === "crash" || event === "preemption") {
       // A crash is a power loss: every process of the daemon dies (keepalived's VRRP child too) and the cable goes.
+      // keepalived's parent would notice its VRRP child dying (and the child its parent): freeze them all first,
+      // so no process gets to send a goodbye advert or respawn anything, then kill them.
       const crash = (): void => {
-        for (const pid of r1.pids()) process.kill(pid, "SIGKILL");
+        const pids = r1.pids();
+        for (const pid of pids) process.kill(pid, "SIGSTOP");
         lab.cutAtSwitch("r1", true);
+        for (const pid of pids) process.kill(pid, "SIGKILL");
       };
       result = await measure(lab, crash, r2Holds);
       if (event === "preemption") {

@@ -21,6 +21,8 @@ interface Membership {
 export class LinuxDataPlane implements DataPlane {
   private readonly platform: LinuxPlatform;
   private links = new Map<string, LinkInfo>();
+  /** ifindex -> device name, for every received packet (kept as a map: this is the hot path). */
+  private names = new Map<number, string>();
   private addresses: AddressInfo[] = [];
   private readonly reported = new Map<string, string>();
   private onLink: ((device: string, link: LinkState) => void) | undefined;
@@ -113,7 +115,7 @@ export class LinuxDataPlane implements DataPlane {
   // ---- internals ----------------------------------------------------------------------------------------
 
   private deliver(packet: { ifindex: number; family: IpFamily; src: string; dst: string; ttl: number; bytes: Uint8Array }): void {
-    const device = [...this.links.values()].find((l) => l.ifindex === packet.ifindex)?.name;
+    const device = this.names.get(packet.ifindex);
     if (device === undefined) return;
     this.onPacket?.({ interface: device, family: packet.family, src: packet.src, dst: packet.dst, ttl: packet.ttl, bytes: packet.bytes });
   }
@@ -148,6 +150,7 @@ export class LinuxDataPlane implements DataPlane {
       return;
     }
     this.links = new Map(links.value.map((l) => [l.name, l]));
+    this.names = new Map(links.value.map((l) => [l.ifindex, l.name]));
     this.addresses = addresses.value;
     if (!this.onLink) return this.syncMemberships(); // nobody to tell yet: report everything once watched
     for (const name of new Set([...this.links.keys(), ...this.reported.keys()])) {
@@ -206,8 +209,7 @@ export class LinuxDataPlane implements DataPlane {
   }
 
   private nameOf(ifindex: number): string | undefined {
-    for (const link of this.links.values()) if (link.ifindex === ifindex) return link.name;
-    return undefined;
+    return this.names.get(ifindex);
   }
 }
 

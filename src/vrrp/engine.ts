@@ -60,7 +60,7 @@ export class Engine {
 
   handlePacket(now: number, packet: ReceivedPacket): Output[] {
     const out: Output[] = [];
-    if (ipFamily(packet.src) !== packet.family || ipFamily(packet.dst) !== packet.family) {
+    if (familyOf(packet.src) !== packet.family || familyOf(packet.dst) !== packet.family) {
       // The platform layer should never hand us this; refuse it rather than trust it.
       if (this.unknownLog.allow("bad-ip", now)) {
         out.push({ type: "log", level: "warning", message: `ignored a packet whose addresses ${packet.src} -> ${packet.dst} are not IPv${packet.family}` });
@@ -314,4 +314,14 @@ export class Engine {
 
 function notFound(name: string): ControlResult {
   return { ok: false, code: "not-found", message: `no instance named ${name}` };
+}
+
+/** Senders on a LAN are few, so each address is parsed once and remembered (this runs for every packet). */
+const familyCache = new Map<string, 4 | 6 | undefined>();
+function familyOf(address: string): 4 | 6 | undefined {
+  if (familyCache.has(address)) return familyCache.get(address);
+  if (familyCache.size >= 1024) familyCache.clear();
+  const family = ipFamily(address);
+  familyCache.set(address, family);
+  return family;
 }

@@ -63,6 +63,8 @@ export class VirtualRouter {
   private masterPriority: number | undefined;
   private lastTransition: TransitionRecord | undefined;
   private readonly dropLog = new LogRateLimiter(DROP_LOG_INTERVAL_MS);
+  /** The addresses our adverts carry, computed once per configuration (compared on every received advert). */
+  private advertised: readonly string[];
 
   constructor(
     public config: InstanceConfig,
@@ -70,6 +72,7 @@ export class VirtualRouter {
   ) {
     this.effectivePriority = config.priority;
     this.masterAdverIntervalMs = config.advertIntervalMs;
+    this.advertised = advertisedAddresses(config);
   }
 
   get name(): string {
@@ -263,6 +266,7 @@ export class VirtualRouter {
   /** Replace the configuration in place (hitless reload): state, counters and addresses are kept. */
   reconfigure(config: InstanceConfig): void {
     this.config = config;
+    this.advertised = advertisedAddresses(config);
     if (this.state !== "backup") this.masterAdverIntervalMs = config.advertIntervalMs;
   }
 
@@ -490,7 +494,7 @@ export class VirtualRouter {
   }
 
   private checkAddressList(now: number, advert: Advertisement, src: string, out: Output[]): void {
-    const ours = advertisedAddresses(this.config);
+    const ours = this.advertised;
     const same = ours.length === advert.addresses.length && ours.every((a) => advert.addresses.includes(a));
     const first = advert.addresses[0];
     const linkLocalFirst = advert.version === 2 || this.config.family === 4 || (first !== undefined && isIpv6LinkLocal(first));

@@ -34,7 +34,7 @@ const packetInput = fc.record({
   mutate: fc.array(fc.tuple(fc.nat(40), fc.integer({ min: 0, max: 255 })), { maxLength: 4 }),
   random: fc.option(fc.uint8Array({ maxLength: 64 }), { nil: undefined }),
   ttl: fc.constantFrom(255, 255, 1, 254),
-  src: fc.constantFrom("192.0.2.2", "192.0.2.10", "fe80::2", "not-an-ip"),
+  src: fc.constantFrom("192.0.2.2", "192.0.2.10", "fe80::2", "not-an-ip", "999.1.1.1", "fe80::zz"),
 });
 
 const input = fc.oneof(
