@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { buildSync } from "esbuild";
 import { REPO_ROOT } from "../test/netns/gateway-lab.ts";
 
-/** Node flags the router uses (files/usr/sbin/vrrpd): a small young generation, one thread, no optimizing JIT. */
+/** Node flags the router uses: keep in step with files/usr/sbin/vrrpd (a test checks). */
 export const ROUTER_NODE_FLAGS = ["--max-semi-space-size=1", "--single-threaded", "--lite-mode", "--no-expose-wasm"] as const;
 
 let bundled: string | undefined;

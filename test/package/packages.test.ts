@@ -14,6 +14,7 @@ import { ARCHES, defaultCacheDir } from "../../scripts/package/koffi.ts";
 import { RELEASE, VRRPD_CONFFILES } from "../../scripts/package/layout.ts";
 import { untar, type ReadEntry } from "../../scripts/package/tar.ts";
 import { VERSION } from "../../src/daemon/version.ts";
+import { ROUTER_NODE_FLAGS } from "../../bench/bundle.ts";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const PKG_VERSION = `${VERSION}-r${RELEASE}`;
@@ -211,7 +212,7 @@ describe("the installed tree", () => {
       assert.match(init, /procd_set_param command "\$PROG" run -c "\$CONFIG"/);
       const referenced = [
         ...Object.values(vars),
-        /exec node (\S+)/.exec(text("./usr/sbin/vrrpd"))?.[1] ?? "missing",
+        /exec node (?:--\S+ )*(\S+)/.exec(text("./usr/sbin/vrrpd"))?.[1] ?? "missing",
         ...[...text("./etc/uci-defaults/90_vrrpd-import-keepalived").matchAll(/^EXAMPLE=(\S+)$/gm)].map((m) => m[1] ?? ""),
         "/usr/sbin/vrrpd",
         "/etc/vrrp.user",
@@ -346,4 +347,9 @@ describe("the buildroot Makefiles install the same thing", () => {
       assert.equal(resolve(dir, readlinkSync(join(dir, d))), join(ROOT, "luci-app", d));
     }
   });
+});
+
+test("the router wrapper runs node with the flags the benchmarks measure", () => {
+  const wrapper = readFileSync(new URL("../../files/usr/sbin/vrrpd", import.meta.url), "utf8");
+  assert.match(wrapper, new RegExp(`exec node ${ROUTER_NODE_FLAGS.join(" ")} /usr/lib/vrrpd/vrrpd.js`));
 });
