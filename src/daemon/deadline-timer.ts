@@ -19,9 +19,14 @@ export class DeadlineTimer {
     private readonly clock: () => number = () => performance.now(),
   ) {}
 
-  /** Arm for `at` (or disarm when undefined). Re-arming for the same deadline is free. */
+  /**
+   * Arm for `at` (or disarm when undefined). A later deadline keeps the armed timer: it fires early, the core
+   * finds nothing due (a spurious handleTimeout does nothing) and the timer is re-armed then. A backup pushes
+   * its deadline back on every advert it hears, so this saves a clearTimeout/setTimeout per received packet.
+   */
   arm(at: number | undefined): void {
     if (at === this.armedAt) return;
+    if (at !== undefined && this.armedAt !== undefined && at > this.armedAt) return;
     this.disarm();
     if (at === undefined) return;
     this.armedAt = at;
