@@ -1425,7 +1425,7 @@ var vrrpdConfig = (() => {
     if (a.family === 6 && first !== void 0 && first.excluded !== true && !isIpv6LinkLocal(first.address)) {
       findings.warning(
         placeOf(s, "virtual_ipaddress", (_a = firstItem(s, "virtual_ipaddress")) == null ? void 0 : _a.location),
-        `the first virtual_ipaddress ${first.address} is not link-local: RFC 9568 peers and FRR may refuse these adverts (keepalived accepts them); list a link-local address such as fe80::1/64 first`
+        `the first virtual_ipaddress ${first.address} is not link-local: strict RFC 9568 peers refuse these adverts (keepalived 2.2 and FRR 8.4 accept them); list a link-local address such as fe80::1/64 first`
       );
     }
   }
