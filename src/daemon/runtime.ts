@@ -59,6 +59,8 @@ export class Runtime {
   private shuttingDown = false;
   readonly stateListeners: ((event: StateEvent) => void)[] = [];
   private readonly lowerPriLog = new LogRateLimiter(60_000);
+  /** The shortest advert interval configured: the timer fires often, so this is not recomputed there. */
+  private smallestIntervalMs: number;
 
   constructor(
     config: RuntimeConfig,
@@ -67,6 +69,7 @@ export class Runtime {
     private readonly clock: () => number = () => performance.now(),
   ) {
     this.config = config;
+    this.smallestIntervalMs = smallestInterval(config);
     this.engine = new Engine(config.core);
     this.timer = new DeadlineTimer((now, lagMs) => this.onTimer(now, lagMs), clock);
     this.trackScripts = this.newTrackScripts(config);
@@ -102,6 +105,7 @@ export class Runtime {
     await this.removeStaleAddresses(added);
     this.trackScripts.stop();
     this.config = config;
+    this.smallestIntervalMs = smallestInterval(config);
     this.notifier.setOptions(this.notifyOptions(config));
     this.apply(this.engine.reconfigure(this.clock(), config.core));
     await this.listen();
@@ -153,9 +157,8 @@ export class Runtime {
   }
 
   private onTimer(now: number, lagMs: number): void {
-    const smallest = Math.min(...this.config.core.instances.map((i) => i.advertIntervalMs));
-    if (lagMs > smallest / 2) {
-      this.logger.log("warning", `event loop ${lagMs.toFixed(1)} ms late: adverts at ${smallest} ms intervals risk a spurious failover`);
+    if (lagMs > this.smallestIntervalMs / 2) {
+      this.logger.log("warning", `event loop ${lagMs.toFixed(1)} ms late: adverts at ${this.smallestIntervalMs} ms intervals risk a spurious failover`);
     }
     this.apply(this.engine.handleTimeout(now));
   }
@@ -273,6 +276,10 @@ export class Runtime {
   private notifyOptions(config: RuntimeConfig): NotifyOptions {
     return { timeoutMs: config.notifyTimeoutMs, identity: config.scriptIdentity, hotplugDir: config.hotplugDir, hotplugCall: "/sbin/hotplug-call", userHook: config.userHook };
   }
+}
+
+function smallestInterval(config: RuntimeConfig): number {
+  return Math.min(Infinity, ...config.core.instances.map((i) => i.advertIntervalMs));
 }
 
 export function vipStrings(instance: InstanceConfig): string[] {

@@ -116,8 +116,10 @@ export class Engine {
       }
     }
     // Handle in configuration order, not deadline order, so equal deadlines give the same output order.
-    const order = [...this.routers.values(), ...this.retiring];
-    due.sort((a, b) => order.indexOf(a) - order.indexOf(b));
+    if (due.length > 1) {
+      const rank = new Map([...this.routers.values(), ...this.retiring].map((r, i) => [r, i]));
+      due.sort((a, b) => (rank.get(a) ?? 0) - (rank.get(b) ?? 0));
+    }
     for (const router of due) {
       router.handleTimeout(now, out);
       this.touch(router);
