@@ -167,7 +167,7 @@ export class Runtime {
 
   private apply(outputs: readonly Output[]): void {
     for (const output of outputs) this.carryOut(output);
-    this.timer.arm(this.engine.nextDeadline());
+    this.timer.arm(this.engine.nextWakeup());
     this.checkStopped();
   }
 

@@ -8,12 +8,22 @@ export function onesComplementSum(parts: readonly Uint8Array[]): number {
   let sum = 0;
   let odd = false; // true when the previous part ended in the middle of a 16-bit word
   for (const part of parts) {
-    for (let i = 0; i < part.length; i++) {
-      const byte = part[i] ?? 0;
-      sum += odd ? byte : byte << 8;
-      odd = !odd;
+    let i = 0;
+    if (odd && part.length > 0) {
+      sum += part[0] ?? 0;
+      odd = false;
+      i = 1;
+    }
+    // Whole words: half the iterations of a byte loop, which matters on the per-packet path (no JIT on routers).
+    const wordsEnd = i + ((part.length - i) & ~1);
+    for (; i < wordsEnd; i += 2) {
+      sum += ((part[i] ?? 0) << 8) | (part[i + 1] ?? 0);
       // Fold before the accumulator outgrows the 32 bits that `&` and `>>>` work on.
       if (sum > 0x3fffffff) sum = (sum & 0xffff) + (sum >>> 16);
+    }
+    if (i < part.length) {
+      sum += (part[i] ?? 0) << 8;
+      odd = true;
     }
   }
   while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16);

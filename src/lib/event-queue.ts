@@ -1,13 +1,21 @@
 // A binary min-heap ordered by (time, insertion sequence): equal times pop in the order they were pushed,
 // which keeps simulations deterministic and lets the engine find its earliest deadline in O(log n).
+// It runs for received adverts on a router's interpreter-only node (no optimizing JIT), so sifting moves a hole
+// instead of swapping, and compares inline rather than through helper calls.
 export interface Scheduled<T> {
   readonly at: number;
   readonly seq: number;
   readonly item: T;
 }
 
+interface Entry<T> {
+  at: number;
+  seq: number;
+  item: T;
+}
+
 export class EventQueue<T> {
-  private heap: Scheduled<T>[] = [];
+  private readonly heap: Entry<T>[] = [];
   private seq = 0;
 
   get size(): number {
@@ -16,7 +24,7 @@ export class EventQueue<T> {
 
   push(at: number, item: T): void {
     this.heap.push({ at, seq: this.seq++, item });
-    this.up(this.heap.length - 1);
+    this.siftUp(this.heap.length - 1);
   }
 
   peek(): T | undefined {
@@ -32,45 +40,58 @@ export class EventQueue<T> {
     const last = this.heap.pop();
     if (top !== undefined && last !== undefined && this.heap.length > 0) {
       this.heap[0] = last;
-      this.down(0);
+      this.siftDown(0);
     }
     return top;
   }
 
-  private less(i: number, j: number): boolean {
-    const a = this.heap[i];
-    const b = this.heap[j];
-    if (a === undefined || b === undefined) return false;
-    return a.at < b.at || (a.at === b.at && a.seq < b.seq);
+  /**
+   * pop() then push(at, item) in one sift: what re-queueing the earliest entry at a later time needs. The entry
+   * takes a new sequence number, exactly as a push would give it. Pushes when the queue is empty.
+   */
+  replaceTop(at: number, item: T): void {
+    const top = this.heap[0];
+    if (top === undefined) return this.push(at, item);
+    top.at = at;
+    top.seq = this.seq++;
+    top.item = item;
+    this.siftDown(0);
   }
 
-  private swap(i: number, j: number): void {
-    const a = this.heap[i];
-    const b = this.heap[j];
-    if (a === undefined || b === undefined) return;
-    this.heap[i] = b;
-    this.heap[j] = a;
-  }
-
-  private up(i: number): void {
+  private siftUp(start: number): void {
+    const heap = this.heap;
+    const moving = heap[start];
+    if (moving === undefined) return;
+    let i = start;
     while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (!this.less(i, parent)) return;
-      this.swap(i, parent);
-      i = parent;
+      const parentIndex = (i - 1) >> 1;
+      const parent = heap[parentIndex] as Entry<T>;
+      if (parent.at < moving.at || (parent.at === moving.at && parent.seq < moving.seq)) break;
+      heap[i] = parent;
+      i = parentIndex;
     }
+    heap[i] = moving;
   }
 
-  private down(i: number): void {
+  private siftDown(start: number): void {
+    const heap = this.heap;
+    const length = heap.length;
+    const moving = heap[start];
+    if (moving === undefined) return;
+    let i = start;
     for (;;) {
-      const left = 2 * i + 1;
-      const right = left + 1;
-      let smallest = i;
-      if (left < this.heap.length && this.less(left, smallest)) smallest = left;
-      if (right < this.heap.length && this.less(right, smallest)) smallest = right;
-      if (smallest === i) return;
-      this.swap(i, smallest);
-      i = smallest;
+      let child = 2 * i + 1;
+      if (child >= length) break;
+      let smallest = heap[child] as Entry<T>;
+      const right = heap[child + 1];
+      if (right !== undefined && (right.at < smallest.at || (right.at === smallest.at && right.seq < smallest.seq))) {
+        child++;
+        smallest = right;
+      }
+      if (moving.at < smallest.at || (moving.at === smallest.at && moving.seq < smallest.seq)) break;
+      heap[i] = smallest;
+      i = child;
     }
+    heap[i] = moving;
   }
 }

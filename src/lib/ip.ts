@@ -84,6 +84,22 @@ export function parseIp(text: string): Uint8Array | undefined {
   return parseIpv4(text);
 }
 
+/**
+ * parseIp for the per-packet path (the VRRPv3 checksum needs the sender's and destination's bytes): the senders on
+ * a LAN are few, so each text is parsed once and remembered. The bytes are shared by every caller: never write them.
+ */
+export function parseIpShared(text: string): Uint8Array | undefined {
+  const known = sharedParses.get(text);
+  if (known !== undefined || sharedParses.has(text)) return known;
+  if (sharedParses.size >= SHARED_PARSES_MAX) sharedParses.clear(); // bounded: a flood of spoofed senders
+  const bytes = parseIp(text);
+  sharedParses.set(text, bytes);
+  return bytes;
+}
+
+const SHARED_PARSES_MAX = 1024;
+const sharedParses = new Map<string, Uint8Array | undefined>();
+
 function formatIpv4(bytes: Uint8Array, offset: number): string {
   return `${bytes[offset]}.${bytes[offset + 1]}.${bytes[offset + 2]}.${bytes[offset + 3]}`;
 }
@@ -120,6 +136,22 @@ export function formatIp(bytes: Uint8Array): string {
   if (bytes.length === IPV6_LENGTH_BYTES) return formatIpv6(bytes);
   throw new RangeError(`formatIp: ${bytes.length} bytes is neither an IPv4 (4) nor an IPv6 (16) address`);
 }
+
+/**
+ * formatIp of the IPv4 address at `offset` (a received header's source or destination), remembered per address:
+ * the per-packet path then builds no string for senders it has seen. Bounded like parseIpShared.
+ */
+export function formatIpv4At(bytes: Uint8Array, offset: number): string {
+  const key = (((bytes[offset] ?? 0) << 24) | ((bytes[offset + 1] ?? 0) << 16) | ((bytes[offset + 2] ?? 0) << 8) | (bytes[offset + 3] ?? 0)) >>> 0;
+  const known = ipv4Texts.get(key);
+  if (known !== undefined) return known;
+  if (ipv4Texts.size >= SHARED_PARSES_MAX) ipv4Texts.clear();
+  const text = formatIpv4(bytes, offset);
+  ipv4Texts.set(key, text);
+  return text;
+}
+
+const ipv4Texts = new Map<number, string>();
 
 /** The one text form used everywhere (config, adverts, logs), or undefined when `text` is not an address. */
 export function canonicalIp(text: string): string | undefined {

@@ -26,7 +26,22 @@ export function buildAdvertisement(config: InstanceConfig, priority: number): Ad
   return { version: 3, vrid: config.vrid, priority, addresses, maxAdverIntCs: msToCentiseconds(config.advertIntervalMs) };
 }
 
-export function advertOutputs(config: InstanceConfig, priority: number, src: string): Output[] {
+/**
+ * The send outputs of one advert. A master sends the same bytes every interval, so the last outputs are kept per
+ * configuration (a reload brings a new configuration object) and reused while priority and source are unchanged.
+ * Outputs are read-only values, so sharing them between intervals is safe.
+ */
+export function advertOutputs(config: InstanceConfig, priority: number, src: string): readonly Output[] {
+  const last = lastOutputs.get(config);
+  if (last !== undefined && last.priority === priority && last.src === src) return last.outputs;
+  const outputs = encodeOutputs(config, priority, src);
+  lastOutputs.set(config, { priority, src, outputs });
+  return outputs;
+}
+
+const lastOutputs = new WeakMap<InstanceConfig, { priority: number; src: string; outputs: readonly Output[] }>();
+
+function encodeOutputs(config: InstanceConfig, priority: number, src: string): Output[] {
   const advert = buildAdvertisement(config, priority);
   const destinations = config.unicastPeers.length > 0 ? config.unicastPeers : [config.multicastGroup];
   return destinations.map((dst) => ({

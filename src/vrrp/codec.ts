@@ -4,7 +4,7 @@
 // its IP header (RFC 3768/5798/9568 §7.1 minus TTL, VRID and interval, which need the router's state).
 import { err, ok } from "../lib/result.ts";
 import { internetChecksum, ipv4PseudoHeader, ipv6PseudoHeader } from "../lib/checksum.ts";
-import { formatIp, isIpv6LinkLocalBytes, parseIp } from "../lib/ip.ts";
+import { formatIp, isIpv6LinkLocalBytes, parseIp, parseIpShared } from "../lib/ip.ts";
 import type {
   Advertisement,
   AuthType,
@@ -60,7 +60,7 @@ export function encodingLength(advert: Advertisement): number {
 }
 
 function addressBytes(text: string, where: string): Uint8Array {
-  const bytes = parseIp(text);
+  const bytes = parseIpShared(text); // read only: copied into the message
   if (bytes === undefined) throw new RangeError(`${where}: "${text}" is not an IP address`);
   return bytes;
 }
@@ -191,8 +191,8 @@ interface ContextBytes {
 
 /** The IP context as bytes. Bad options are the caller's bug, not the peer's, so they throw RangeError. */
 function contextBytes(context: IpContext): ContextBytes {
-  const src = parseIp(context.src);
-  const dst = parseIp(context.dst);
+  const src = parseIpShared(context.src);
+  const dst = parseIpShared(context.dst);
   const length = addressLengthBytes(context.family);
   const notFamily = (what: string, text: string): RangeError =>
     new RangeError(`VRRP codec: ${what} "${text}" is not an IPv${context.family} address`);
@@ -201,8 +201,14 @@ function contextBytes(context: IpContext): ContextBytes {
   return { family: context.family, src, dst };
 }
 
+const GROUP_BYTES = {
+  4: parseIp(VRRP_GROUP_IPV4) ?? new Uint8Array(4),
+  6: parseIp(VRRP_GROUP_IPV6) ?? new Uint8Array(16),
+} as const;
+
+/** The group's bytes (shared: never written). */
 function groupOf(family: IpFamily): Uint8Array {
-  return parseIp(family === 4 ? VRRP_GROUP_IPV4 : VRRP_GROUP_IPV6) ?? new Uint8Array(0);
+  return GROUP_BYTES[family];
 }
 
 /**

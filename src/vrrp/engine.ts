@@ -24,11 +24,13 @@ export interface LinkState {
 
 export type ControlResult = { ok: true } | { ok: false; code: "not-found" | "invalid-state"; message: string };
 
-const instanceKey = (iface: string, family: IpFamily, vrid: number): string => `${iface}|${family}|${vrid}`;
+/** (family, VRID) as one number, looked up per interface: the demultiplexing of every packet builds no string. */
+const familyVrid = (family: IpFamily, vrid: number): number => family * 256 + vrid;
+const NO_ROUTERS: readonly VirtualRouter[] = [];
 
 export class Engine {
   private routers = new Map<string, VirtualRouter>();
-  private byKey = new Map<string, VirtualRouter>();
+  private byInterface = new Map<string, Map<number, VirtualRouter>>();
   private groups = new Map<string, SyncGroup>();
   private groupOf = new Map<string, SyncGroup>();
   private overrides = new Map<string, number>();
@@ -39,10 +41,11 @@ export class Engine {
   private readonly unknownVrid: Record<string, number> = {};
   private readonly unknownLog = new LogRateLimiter(60_000);
   private started = false;
-  /** Earliest-deadline index: a lazy heap (stale entries are skipped) plus each router's recorded deadline. */
+  /** Earliest-deadline index: a lazy heap plus the time of each router's live entry (see flush()). */
   private readonly deadlines = new EventQueue<VirtualRouter>();
   private readonly recorded = new Map<VirtualRouter, number | undefined>();
   private readonly dirty = new Set<VirtualRouter>();
+  private rank: Map<VirtualRouter, number> | undefined;
 
   constructor(config: CoreConfig) {
     this.build(config, new Map());
@@ -68,10 +71,12 @@ export class Engine {
       return out;
     }
     const vrid = packet.bytes.length >= 2 ? packet.bytes[1] : undefined;
-    const router = vrid === undefined ? undefined : this.byKey.get(instanceKey(packet.interface, packet.family, vrid));
-    const targets = router ? [router] : [];
-    for (const old of this.retiring) if (old.config.interface === packet.interface && old.config.vrid === vrid) targets.push(old);
-    if (targets.length === 0) {
+    const router = vrid === undefined ? undefined : this.byInterface.get(packet.interface)?.get(familyVrid(packet.family, vrid));
+    const retiring =
+      this.retiring.length === 0
+        ? NO_ROUTERS
+        : this.retiring.filter((old) => old.config.interface === packet.interface && old.config.family === packet.family && old.config.vrid === vrid);
+    if (router === undefined && retiring.length === 0) {
       const key = `${packet.interface}/ipv${packet.family}`;
       this.unknownVrid[key] = (this.unknownVrid[key] ?? 0) + 1;
       if (this.unknownLog.allow(key, now)) {
@@ -79,9 +84,13 @@ export class Engine {
       }
       return out;
     }
-    for (const target of targets) {
-      target.receive(now, packet, out);
-      this.touch(target);
+    if (router !== undefined) {
+      router.receive(now, packet, out);
+      this.touch(router);
+    }
+    for (const old of retiring) {
+      old.receive(now, packet, out);
+      this.touch(old);
     }
     this.reapRetired();
     return out;
@@ -117,7 +126,7 @@ export class Engine {
     }
     // Handle in configuration order, not deadline order, so equal deadlines give the same output order.
     if (due.length > 1) {
-      const rank = new Map([...this.routers.values(), ...this.retiring].map((r, i) => [r, i]));
+      const rank = this.configurationRank();
       due.sort((a, b) => (rank.get(a) ?? 0) - (rank.get(b) ?? 0));
     }
     for (const router of due) {
@@ -128,9 +137,27 @@ export class Engine {
     return out;
   }
 
+  /** The earliest time handleTimeout() has work to do: exact (tests, status). */
   nextDeadline(): number | undefined {
     this.flush();
     return this.peekDeadline();
+  }
+
+  /**
+   * A time no later than nextDeadline(), and cheaper: entries that surfaced early (a backup's Master_Down_Timer
+   * moved later by an advert) are not re-queued here but when handleTimeout() reaches them. For a caller that re-arms
+   * one timer after every input and keeps an armed timer when the new time is later (the daemon's DeadlineTimer),
+   * exactness here is wasted: it pays one heap sift per received advert for a time it then ignores.
+   */
+  nextWakeup(): number | undefined {
+    this.flush();
+    for (;;) {
+      const at = this.deadlines.peekTime();
+      const top = this.deadlines.peek();
+      if (at === undefined || top === undefined) return undefined;
+      if (this.recorded.get(top) === at && this.isLive(top)) return at;
+      this.deadlines.pop(); // superseded by an earlier entry, or the router was removed
+    }
   }
 
   /** Graceful stop of every instance; the daemon exits once isQuiescent(). */
@@ -233,12 +260,15 @@ export class Engine {
   // ---- internals ----------------------------------------------------------------------------------------
 
   private build(config: CoreConfig, kept: ReadonlyMap<string, VirtualRouter>): void {
+    this.rank = undefined;
     this.routers = new Map();
-    this.byKey = new Map();
+    this.byInterface = new Map();
     for (const instance of config.instances) {
       const router = kept.get(instance.name) ?? new VirtualRouter(instance);
       this.routers.set(instance.name, router);
-      this.byKey.set(instanceKey(instance.interface, instance.family, instance.vrid), router);
+      const onInterface = this.byInterface.get(instance.interface) ?? new Map<number, VirtualRouter>();
+      onInterface.set(familyVrid(instance.family, instance.vrid), router);
+      this.byInterface.set(instance.interface, onInterface);
     }
     this.groups = new Map();
     this.groupOf = new Map();
@@ -266,24 +296,53 @@ export class Engine {
     for (const router of this.retiring) this.dirty.add(router);
   }
 
+  /**
+   * Re-arms the heap for routers whose timers may have moved. A deadline that moved *later* (a backup's
+   * Master_Down_Timer on every advert) pushes nothing: the earlier entry stays, and when it surfaces peekDeadline()
+   * re-queues it at the router's real deadline. So a backup receiving adverts costs one heap operation per
+   * Master_Down_Interval rather than one per advert, and the heap holds about one entry per router.
+   */
   private flush(): void {
     for (const router of this.dirty) {
       const due = router.nextDeadline();
-      if (due === this.recorded.get(router)) continue;
+      if (due === undefined) continue; // the entry in the heap, if any, is dropped when it surfaces
+      const queued = this.recorded.get(router);
+      if (queued !== undefined && queued <= due) continue;
       this.recorded.set(router, due);
-      if (due !== undefined) this.deadlines.push(due, router);
+      this.deadlines.push(due, router);
     }
     this.dirty.clear();
   }
 
+  /** The earliest real deadline: stale entries are dropped, early ones re-queued at the router's real deadline. */
   private peekDeadline(): number | undefined {
     for (;;) {
       const at = this.deadlines.peekTime();
-      if (at === undefined) return undefined;
       const top = this.deadlines.peek();
-      if (top && this.recorded.get(top) === at && (this.routers.get(top.name) === top || this.retiring.includes(top))) return at;
-      this.deadlines.pop(); // stale: the router re-armed, or was removed
+      if (at === undefined || top === undefined) return undefined;
+      if (this.recorded.get(top) !== at || !this.isLive(top)) {
+        this.deadlines.pop(); // superseded by an earlier entry, or the router was removed
+        continue;
+      }
+      const due = top.nextDeadline();
+      if (due === at) return at;
+      this.recorded.set(top, due);
+      if (due === undefined) this.deadlines.pop();
+      else this.deadlines.replaceTop(due, top);
     }
+  }
+
+  /** Position in the configuration (retiring routers last), cached until the set of routers changes. */
+  private configurationRank(): ReadonlyMap<VirtualRouter, number> {
+    const all = [...this.routers.values(), ...this.retiring];
+    if (this.rank?.size !== all.length || !all.every((r) => this.rank?.has(r))) {
+      this.rank = new Map(all.map((r, i) => [r, i]));
+    }
+    return this.rank;
+  }
+
+  private isLive(router: VirtualRouter): boolean {
+    return this.routers.get(router.name) === router || this.retiring.includes(router);
   }
 
   private applyLink(now: number, router: VirtualRouter, out: Output[]): void {

@@ -33,6 +33,7 @@ export interface ReceivedPacket {
   readonly dst: string;
   /** IPv4 TTL or IPv6 hop limit as the kernel delivered it (recvmsg IP_TTL / IPV6_HOPLIMIT). */
   readonly ttl: number;
+  /** Valid for the duration of the call only (the daemon passes a view into its receive buffer): kept bytes are copied. */
   readonly bytes: Uint8Array;
 }
 

@@ -4,11 +4,11 @@
 // The router never reads a clock and never sleeps: each call gets `now` (ms, monotonic) and appends the
 // outputs the caller must carry out; nextDeadline() says when handleTimeout() must be called again.
 import type { Advertisement } from "./advertisement.ts";
-import { advertOutputs, advertisedAddresses } from "./advert-builder.ts";
-import { decode } from "./codec.ts";
-import { DECODE_ERROR_COUNTER, type CounterName, type Counters, zeroCounters } from "./counters.ts";
+import { advertOutputs } from "./advert-builder.ts";
+import { AdvertFilter } from "./advert-filter.ts";
+import { type CounterName, type Counters, zeroCounters } from "./counters.ts";
 import type { Output, ReceivedPacket, State, TransitionReason } from "./io.ts";
-import { compareIp, isIpv6LinkLocal } from "../lib/ip.ts";
+import { compareIp } from "../lib/ip.ts";
 import { type InstanceConfig, PRIORITY_OWNER, PRIORITY_STOP } from "./model.ts";
 import { LogRateLimiter } from "./rate-limit.ts";
 import type { RouterStatus, TransitionRecord } from "./status.ts";
@@ -63,8 +63,7 @@ export class VirtualRouter {
   private masterPriority: number | undefined;
   private lastTransition: TransitionRecord | undefined;
   private readonly dropLog = new LogRateLimiter(DROP_LOG_INTERVAL_MS);
-  /** The addresses our adverts carry, computed once per configuration (compared on every received advert). */
-  private advertised: readonly string[];
+  private readonly filter: AdvertFilter;
 
   constructor(
     public config: InstanceConfig,
@@ -72,7 +71,7 @@ export class VirtualRouter {
   ) {
     this.effectivePriority = config.priority;
     this.masterAdverIntervalMs = config.advertIntervalMs;
-    this.advertised = advertisedAddresses(config);
+    this.filter = new AdvertFilter(config);
   }
 
   get name(): string {
@@ -151,43 +150,14 @@ export class VirtualRouter {
     if (!this.started || this.stopped || this.state === "fault" || this.state === "initialize") {
       if (!(this.stopped && this.holdingAddresses)) return;
     }
-    const unicast = this.config.unicastPeers.length > 0;
-    if (unicast && !this.config.unicastPeers.includes(packet.src)) {
-      return this.drop(now, out, "unicast_src_err", `advert from ${packet.src}, which is not a unicast peer`);
-    }
-    // RFC 5798 §7.1: TTL/hop limit 255 is VRRP's only defence against off-link senders (skipped for unicast,
-    // as keepalived does, since routed unicast adverts arrive with a lower TTL).
-    if (!unicast && packet.ttl !== 255) {
-      return this.drop(now, out, "ip_ttl_err", `advert from ${packet.src} with TTL ${packet.ttl}, expected 255`);
-    }
-    const expectedAuth =
-      this.config.version === 2
-        ? { authType: this.config.authType, authPassword: this.config.authPassword }
-        : undefined;
-    const result = decode(packet.bytes, {
-      family: packet.family,
-      src: packet.src,
-      dst: packet.dst,
-      tolerateGlobalFirstIpv6: true,
-      ...(expectedAuth ? { expectedAuth } : {}),
-    });
-    if (!result.ok) {
-      return this.drop(now, out, DECODE_ERROR_COUNTER[result.error.code], `from ${packet.src}: ${result.error.message}`);
-    }
-    const advert = result.value.advert;
-    if (advert.version !== this.config.version) {
-      return this.drop(now, out, "vers_err", `VRRPv${advert.version} advert from ${packet.src}, configured v${this.config.version}`);
-    }
-    if (advert.vrid !== this.config.vrid) {
-      return this.drop(now, out, "vrid_err", `advert for VRID ${advert.vrid} from ${packet.src}`);
-    }
-    // RFC 3768 §7.1 (g): a VRRPv2 advert with another interval MUST be discarded.
-    if (advert.version === 2 && advert.adverIntSec * 1000 !== this.config.advertIntervalMs) {
-      return this.drop(now, out, "advert_interval_err",
-        `advert interval ${advert.adverIntSec}s from ${packet.src}, configured ${this.config.advertIntervalMs / 1000}s`);
-    }
+    const verdict = this.filter.check(packet);
+    if ("counter" in verdict) return this.drop(now, out, verdict.counter, verdict.message);
+    const advert = verdict.advert;
     this.counters.advert_rcvd++;
-    this.checkAddressList(now, advert, packet.src, out);
+    if (verdict.addressListProblem !== undefined) {
+      this.counters.addr_list_err++;
+      if (this.dropLog.allow("addr_list_err", now)) this.log(out, "warning", `advert from ${packet.src} ${verdict.addressListProblem}`);
+    }
     if (advert.priority === PRIORITY_STOP) this.counters.pri_zero_rcvd++;
     this.releaseIfSuperseded(advert, packet.src, out);
     if (this.state === "backup") this.receiveAsBackup(now, advert, packet.src, out);
@@ -266,7 +236,7 @@ export class VirtualRouter {
   /** Replace the configuration in place (hitless reload): state, counters and addresses are kept. */
   reconfigure(config: InstanceConfig): void {
     this.config = config;
-    this.advertised = advertisedAddresses(config);
+    this.filter.reconfigure(config);
     if (this.state !== "backup") this.masterAdverIntervalMs = config.advertIntervalMs;
   }
 
@@ -491,20 +461,6 @@ export class VirtualRouter {
       this.log(out, "warning", `master ${src} advertises every ${intervalMs} ms, configured ${this.config.advertIntervalMs} ms; following the master`);
     }
     this.masterAdverIntervalMs = intervalMs;
-  }
-
-  private checkAddressList(now: number, advert: Advertisement, src: string, out: Output[]): void {
-    const ours = this.advertised;
-    const same = ours.length === advert.addresses.length && ours.every((a) => advert.addresses.includes(a));
-    const first = advert.addresses[0];
-    const linkLocalFirst = advert.version === 2 || this.config.family === 4 || (first !== undefined && isIpv6LinkLocal(first));
-    if (same && linkLocalFirst) return;
-    // keepalived counts and logs a mismatch but keeps the advert (RFC 5798 §7.1 makes the check a MAY).
-    this.counters.addr_list_err++;
-    if (this.dropLog.allow("addr_list_err", now)) {
-      const why = same ? "its first address is not link-local (RFC 9568 erratum 8300); keepalived and others send this when no link-local VIP is configured" : `configured [${ours.join(", ")}]`;
-      this.log(out, "warning", `advert from ${src} lists [${advert.addresses.join(", ")}]: ${why}`);
-    }
   }
 
   private releaseIfSuperseded(advert: Advertisement, src: string, out: Output[]): void {

@@ -6,9 +6,11 @@ import {
   canonicalIp,
   compareIp,
   formatIp,
+  formatIpv4At,
   ipFamily,
   isIpv6LinkLocal,
   parseIp,
+  parseIpShared,
   parsePrefix,
 } from "../../src/lib/ip.ts";
 
@@ -173,5 +175,25 @@ describe("parsePrefix", () => {
       "192.0.2.1/2 4", "192.0.2.1/-1", "192.0.2.1/24/1", "192.0.2.300/24", "192.0.2.1/0x10"]) {
       assert.equal(parsePrefix(text), undefined, text);
     }
+  });
+});
+
+describe("per-packet memos", () => {
+  it("parseIpShared answers as parseIp, for good and bad text, also past its bound", () => {
+    for (let i = 0; i < 1100; i++) {
+      const text = i % 3 === 0 ? `2001:db8::${i.toString(16)}` : i % 3 === 1 ? `192.0.2.${i % 256}` : `bad-${i}`;
+      assert.deepEqual(parseIpShared(text), parseIp(text), text);
+      assert.deepEqual(parseIpShared(text), parseIp(text), `${text}, remembered`);
+    }
+  });
+
+  it("formatIpv4At formats the address at an offset, as formatIp does", () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 24, maxLength: 24 }), fc.integer({ min: 0, max: 20 }), (bytes, offset) => {
+        const expected = formatIp(bytes.slice(offset, offset + 4));
+        assert.equal(formatIpv4At(bytes, offset), expected);
+        assert.equal(formatIpv4At(bytes, offset), expected);
+      }),
+    );
   });
 });

@@ -2,7 +2,8 @@
 // no namespace, so these always run.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { cmsgSpace, decodeIn6Pktinfo, decodeInPktinfo, in6Pktinfo, inPktinfo, walkCmsgs, writeCmsg } from "../../src/platform/linux/cmsg.ts";
+import { cmsgSpace, in6Pktinfo, inPktinfo, writeCmsg } from "../../src/platform/linux/cmsg.ts";
+import { emptyReceiveInfo, readReceiveInfo } from "../../src/platform/linux/receive-info.ts";
 import { parseIpv4Header } from "../../src/platform/linux/ipv4-header.ts";
 import { LAYOUT, POINTER_FREE_SIZES, SyscallError } from "../../src/platform/linux/libc.ts";
 import { attribute, decodeAck, encodeMessage, NLM_F_ACK_TLVS, NLM_F_CAPPED, NLMSG_ERROR, parseAttributes, parseMessages } from "../../src/platform/linux/netlink-message.ts";
@@ -41,17 +42,24 @@ test("sockaddr encoders put network-order fields big-endian and host-order field
   assert.equal(sa.decodeSockaddrIn6(six, 16), undefined, "a short msg_name is refused");
 });
 
-test("cmsg: write then walk round-trips; a bogus cmsg_len stops the walk without throwing", () => {
+test("cmsg: written pktinfo and TTL are read back in place; a bogus cmsg_len stops the walk without throwing", () => {
   for (const sizeT of [8, 4]) {
     const control = new Uint8Array(128);
+    const view = new DataView(control.buffer);
     let end = writeCmsg(control, 0, { level: 0, type: 8, data: inPktinfo(5, Uint8Array.of(192, 0, 2, 1)) }, sizeT);
-    end = writeCmsg(control, end, { level: 41, type: 50, data: in6Pktinfo(new Uint8Array(16).fill(1), 6) }, sizeT);
-    assert.equal(end, cmsgSpace(12, sizeT) + cmsgSpace(20, sizeT));
-    const [v4, v6] = walkCmsgs(control, end, sizeT);
-    assert.equal(v4 && decodeInPktinfo(v4.data)?.ifindex, 5);
-    assert.deepEqual(v6 && decodeIn6Pktinfo(v6.data)?.ifindex, 6);
+    end = writeCmsg(control, end, { level: 0, type: 2, data: Uint8Array.of(255, 0, 0, 0) }, sizeT); // IP_TTL
+    assert.equal(end, cmsgSpace(12, sizeT) + cmsgSpace(4, sizeT));
+    assert.deepEqual({ ...readReceiveInfo(view, end, sizeT, emptyReceiveInfo()) }, { ifindex: 5, ttl: 255, ipv6DstOffset: -1 });
+    const six = new Uint8Array(128);
+    const address = new Uint8Array(16).fill(1);
+    let end6 = writeCmsg(six, 0, { level: 41, type: 50, data: in6Pktinfo(address, 6) }, sizeT); // IPV6_PKTINFO
+    end6 = writeCmsg(six, end6, { level: 41, type: 52, data: Uint8Array.of(64, 0, 0, 0) }, sizeT); // IPV6_HOPLIMIT
+    const info6 = readReceiveInfo(new DataView(six.buffer), end6, sizeT, emptyReceiveInfo());
+    assert.deepEqual([info6.ifindex, info6.ttl], [6, 64]);
+    assert.deepEqual(six.subarray(info6.ipv6DstOffset, info6.ipv6DstOffset + 16), address);
     control[0] = 0xff; // cmsg_len far beyond the buffer
-    assert.deepEqual(walkCmsgs(control, end, sizeT), []);
+    assert.deepEqual({ ...readReceiveInfo(view, end, sizeT, emptyReceiveInfo()) }, { ifindex: -1, ttl: -1, ipv6DstOffset: -1 });
+    assert.deepEqual({ ...readReceiveInfo(view, 7, sizeT, emptyReceiveInfo()) }, { ifindex: -1, ttl: -1, ipv6DstOffset: -1 }, "shorter than a header");
   }
 });
 

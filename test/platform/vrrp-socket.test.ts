@@ -118,6 +118,29 @@ describe("VrrpSocket (two namespaces joined by a veth pair)", () => {
     await p.agentB.call("vrrp.join", { socket: sockets.b4, ifindex: p.ifindexB });
   });
 
+  test("a burst larger than one recvmmsg batch arrives whole and in order; an oversized datagram is counted as truncated", async (t) => {
+    if (skipWithoutNetns(t)) return;
+    const p = need(pair);
+    const counted = async (): Promise<{ received: number; delivered: number; dropped: { truncated: number } }> =>
+      p.agentB.call("vrrp.counters", { socket: sockets.b4 });
+    const before = await counted();
+    const bytes = encode({ ...v3Ipv4, vrid: 60 }, { family: 4, src: "192.0.2.1", dst: "224.0.0.18" });
+    const count = 100; // the receiver reads 32 per recvmmsg call
+    await p.agentA.call("vrrp.burst", { socket: sockets.a4, ifindex: p.ifindexA, src: "192.0.2.1", dst: "224.0.0.18", hex: hex(bytes), count });
+    const isBurst = (e: AgentEvent): boolean => e.type === "packet" && e.socket === sockets.b4 && typeof e.hex === "string" && e.hex.startsWith("313c");
+    for (let i = 0; i < 100 && p.agentB.events.filter(isBurst).length < count; i++) await new Promise((r) => setTimeout(r, 20));
+    const priorities = p.agentB.events.filter(isBurst).map((e) => Buffer.from(String(e.hex), "hex")[2]);
+    assert.deepEqual(priorities, Array.from({ length: count }, (_, i) => i + 1));
+
+    const oversized = new Uint8Array(5000); // more than any valid advert (IPv6 with 255 addresses is 4,088 bytes)
+    oversized.set(bytes);
+    await p.agentA.call("vrrp.send", { socket: sockets.a4, ifindex: p.ifindexA, src: "192.0.2.1", dst: "224.0.0.18", hex: hex(oversized) });
+    for (let i = 0; i < 50 && (await counted()).dropped.truncated === before.dropped.truncated; i++) await new Promise((r) => setTimeout(r, 20));
+    const after = await counted();
+    assert.equal(after.dropped.truncated, before.dropped.truncated + 1);
+    assert.equal(after.delivered - before.delivered, count);
+  });
+
   test("a socket the caller keeps no reference to still receives after a forced GC", async (t) => {
     if (skipWithoutNetns(t)) return;
     const p = need(pair);

@@ -241,8 +241,9 @@ export class Simulation {
     }
   }
 
+  /** As the daemon does: armed at nextWakeup(), which may be early; an early timer's handleTimeout is empty. */
   private armTimer(node: SimNode): void {
-    const due = node.engine?.nextDeadline();
+    const due = node.engine?.nextWakeup();
     if (due === node.timerAt) return;
     node.timerGeneration++;
     node.timerAt = due;

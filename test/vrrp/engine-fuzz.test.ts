@@ -87,6 +87,10 @@ function drive(steps: readonly [number, Input][]): void {
         engine.setPriorityOverride(now, "vr1-v4", now % 2 === 0 ? null : 200);
         break;
     }
+    const wakeup = engine.nextWakeup();
+    const deadline = engine.nextDeadline();
+    // May be early (even with no deadline at all), never late.
+    assert.ok(deadline === undefined || (wakeup !== undefined && wakeup <= deadline), `wakeup ${wakeup} after deadline ${deadline}`);
     engine.status(now);
   }
 }

@@ -31,33 +31,6 @@ function view(bytes: Uint8Array): DataView {
   return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
-function readSizeT(v: DataView, offset: number, sizeTBytes: number): number {
-  return sizeTBytes === 8 ? Number(v.getBigUint64(offset, HOST_LITTLE_ENDIAN)) : v.getUint32(offset, HOST_LITTLE_ENDIAN);
-}
-
-/**
- * CMSG_FIRSTHDR/CMSG_NXTHDR over the first `length` bytes (msg_controllen after the call). A header whose
- * cmsg_len is too small or runs past the end stops the walk, as glibc's CMSG_NXTHDR does: never throws.
- */
-export function walkCmsgs(control: Uint8Array, length: number, sizeTBytes: number): Cmsg[] {
-  const found: Cmsg[] = [];
-  const header = cmsgHeaderBytes(sizeTBytes);
-  const end = Math.min(length, control.length);
-  const v = view(control);
-  let offset = 0;
-  while (offset + header <= end) {
-    const cmsgLength = readSizeT(v, offset, sizeTBytes);
-    if (cmsgLength < header || offset + cmsgLength > end) break;
-    found.push({
-      level: v.getInt32(offset + sizeTBytes, HOST_LITTLE_ENDIAN),
-      type: v.getInt32(offset + sizeTBytes + 4, HOST_LITTLE_ENDIAN),
-      data: control.subarray(offset + header, offset + cmsgLength),
-    });
-    offset += cmsgAlign(cmsgLength, sizeTBytes);
-  }
-  return found;
-}
-
 /** Writes one cmsg at `offset` and returns the offset after it (offset + CMSG_SPACE). */
 export function writeCmsg(target: Uint8Array, offset: number, message: Cmsg, sizeTBytes: number): number {
   const space = cmsgSpace(message.data.length, sizeTBytes);
@@ -85,32 +58,10 @@ export function inPktinfo(ifindex: number, specDst: Uint8Array): Uint8Array {
   return bytes;
 }
 
-export interface InPktinfo {
-  readonly ifindex: number;
-  readonly specDst: Uint8Array;
-  readonly addr: Uint8Array;
-}
-
-export function decodeInPktinfo(data: Uint8Array): InPktinfo | undefined {
-  if (data.length < IN_PKTINFO_BYTES) return undefined;
-  return { ifindex: view(data).getInt32(0, HOST_LITTLE_ENDIAN), specDst: data.slice(4, 8), addr: data.slice(8, 12) };
-}
-
 /** struct in6_pktinfo { struct in6_addr ipi6_addr; unsigned int ipi6_ifindex; } (ipv6(7), RFC 3542 §6). */
 export function in6Pktinfo(address: Uint8Array, ifindex: number): Uint8Array {
   const bytes = new Uint8Array(IN6_PKTINFO_BYTES);
   bytes.set(address.subarray(0, 16), 0);
   view(bytes).setUint32(16, ifindex, HOST_LITTLE_ENDIAN);
   return bytes;
-}
-
-export function decodeIn6Pktinfo(data: Uint8Array): { address: Uint8Array; ifindex: number } | undefined {
-  if (data.length < IN6_PKTINFO_BYTES) return undefined;
-  return { address: data.slice(0, 16), ifindex: view(data).getUint32(16, HOST_LITTLE_ENDIAN) };
-}
-
-/** IP_TTL and IPV6_HOPLIMIT deliver an int; undefined if the kernel sent less (never seen, but peers don't choose). */
-export function decodeCmsgInt(data: Uint8Array): number | undefined {
-  if (data.length < 4) return undefined;
-  return view(data).getInt32(0, HOST_LITTLE_ENDIAN);
 }

@@ -8,9 +8,11 @@ export interface Ipv4Header {
   readonly totalBytes: number;
   readonly ttl: number;
   readonly protocol: number;
-  readonly src: Uint8Array;
-  readonly dst: Uint8Array;
 }
+
+/** Where the addresses sit in the header (RFC 791 §3.1); read in place, not copied. */
+export const IPV4_SRC_OFFSET = 12;
+export const IPV4_DST_OFFSET = 16;
 
 const MIN_HEADER_BYTES = 20;
 
@@ -29,7 +31,5 @@ export function parseIpv4Header(packet: Uint8Array, length: number): Ipv4Header 
     totalBytes,
     ttl: packet[8] ?? 0,
     protocol: packet[9] ?? 0,
-    src: packet.slice(12, 16),
-    dst: packet.slice(16, 20),
   };
 }

@@ -71,7 +71,10 @@ const c = {
     number
   >,
   sendmsg: lib.func("intptr_t sendmsg(int fd, const void *msg, int flags)") as Fn<[number, NativePointer, number], number>,
-  recvmsg: lib.func("intptr_t recvmsg(int fd, void *msg, int flags)") as Fn<[number, NativePointer, number], number>,
+  recvmmsg: lib.func("int recvmmsg(int fd, void *msgvec, unsigned int vlen, int flags, void *timeout)") as Fn<
+    [number, NativePointer, number, number, null],
+    number
+  >,
   close: lib.func("int close(int fd)") as Fn<[number], number>,
   ifNameToIndex: lib.func("unsigned int if_nametoindex(const char *name)") as Fn<[string], number>,
   ifIndexToName: lib.func("char *if_indextoname(unsigned int index, _Out_ uint8_t *name)") as Fn<[number, Uint8Array], unknown>,
@@ -160,9 +163,13 @@ export function sendmsg(fd: number, msghdr: NativePointer, flags: number): numbe
   return n < 0 ? lastError("sendmsg") : n;
 }
 
-export function recvmsg(fd: number, msghdr: NativePointer, flags: number): number | SyscallError {
-  const n = c.recvmsg(fd, msghdr, flags);
-  return n < 0 ? lastError("recvmsg") : n;
+/**
+ * recvmmsg(2) for a drain loop: how many datagrams were received, or -errno. One native call fetches a burst (a
+ * master sends all its instances' adverts back to back), and the drain's final EAGAIN builds no SyscallError.
+ */
+export function recvmmsgOrErrno(fd: number, msgvec: NativePointer, slots: number, flags: number): number {
+  const n = c.recvmmsg(fd, msgvec, slots, flags, null);
+  return n < 0 ? -lastErrno() : n;
 }
 
 /** close(2) never throws: an fd that cannot be closed is reported, and retrying (even on EINTR) is wrong on Linux. */
@@ -221,6 +228,7 @@ const msghdr = koffi.struct("vrrpd_msghdr", {
   msg_controllen: "size_t",
   msg_flags: "int",
 });
+const mmsghdr = koffi.struct("vrrpd_mmsghdr", { msg_hdr: msghdr, msg_len: "unsigned int" });
 const cmsghdr = koffi.struct("vrrpd_cmsghdr", { cmsg_len: "size_t", cmsg_level: "int", cmsg_type: "int" });
 
 export const LAYOUT = {
@@ -237,6 +245,7 @@ export const LAYOUT = {
     controllen: koffi.offsetof(msghdr, "msg_controllen"),
     flags: koffi.offsetof(msghdr, "msg_flags"),
   },
+  mmsghdr: { size: koffi.sizeof(mmsghdr), len: koffi.offsetof(mmsghdr, "msg_len") },
   cmsghdrBytes: koffi.sizeof(cmsghdr),
 } as const;
 

@@ -1,7 +1,6 @@
-// The memory of one recvmsg/sendmsg call: struct msghdr, one struct iovec, msg_name, msg_control and the payload,
-// in one koffi allocation that never moves, because msghdr holds raw pointers into it (a small Uint8Array may live
-// on the V8 heap and move at GC). Allocated once per socket and reused for every call: no per-packet allocation
-// except the copy handed to the caller.
+// The memory of one sendmsg call: struct msghdr, one struct iovec, msg_name, msg_control and the payload, in one
+// koffi allocation that never moves, because msghdr holds raw pointers into it (a small Uint8Array may live on the
+// V8 heap and move at GC). Allocated once per socket and reused for every call (receiving: receive-batch.ts).
 import { LAYOUT, NativeBuffer, type NativePointer } from "./libc.ts";
 import { HOST_LITTLE_ENDIAN, SOCKADDR_STORAGE_BYTES } from "./sockaddr.ts";
 
@@ -38,30 +37,14 @@ export class MessageBuffers {
   }
 
   /**
-   * Sets the in/out lengths before a call (the kernel overwrites msg_namelen, msg_controllen and msg_flags on
-   * receive) and returns the msghdr pointer. A zero length passes a NULL-equivalent empty region.
+   * Sets the lengths for a call and returns the msghdr pointer. A zero length passes a NULL-equivalent empty region.
    */
   prepare(nameBytes: number, controlBytes: number, dataBytes: number): NativePointer {
     this.header.setUint32(LAYOUT.msghdr.namelen, Math.min(nameBytes, this.name.length), HOST_LITTLE_ENDIAN);
-    this.writeWord(LAYOUT.msghdr.controllen, BigInt(Math.min(controlBytes, this.control.length)));
-    this.writeWord(this.iovLenOffset, BigInt(Math.min(dataBytes, this.data.length)));
+    this.writeLength(LAYOUT.msghdr.controllen, Math.min(controlBytes, this.control.length));
+    this.writeLength(this.iovLenOffset, Math.min(dataBytes, this.data.length));
     this.header.setInt32(LAYOUT.msghdr.flags, 0, HOST_LITTLE_ENDIAN);
     return this.native.pointer;
-  }
-
-  /** After recvmsg: how many bytes of msg_name the kernel filled in. */
-  get nameLength(): number {
-    return this.header.getUint32(LAYOUT.msghdr.namelen, HOST_LITTLE_ENDIAN);
-  }
-
-  /** After recvmsg: how many bytes of ancillary data arrived. */
-  get controlLength(): number {
-    return Number(this.readWord(LAYOUT.msghdr.controllen));
-  }
-
-  /** After recvmsg: MSG_TRUNC, MSG_CTRUNC, ... */
-  get flags(): number {
-    return this.header.getInt32(LAYOUT.msghdr.flags, HOST_LITTLE_ENDIAN);
   }
 
   free(): void {
@@ -74,8 +57,10 @@ export class MessageBuffers {
     else this.header.setUint32(offset, Number(value), HOST_LITTLE_ENDIAN);
   }
 
-  private readWord(offset: number): bigint {
-    if (LAYOUT.pointerBytes === 8) return this.header.getBigUint64(offset, HOST_LITTLE_ENDIAN);
-    return BigInt(this.header.getUint32(offset, HOST_LITTLE_ENDIAN));
+  /** A size_t below 2^32, written without a BigInt (this runs for every packet sent). */
+  private writeLength(offset: number, value: number): void {
+    if (LAYOUT.pointerBytes !== 8) return this.header.setUint32(offset, value, HOST_LITTLE_ENDIAN);
+    this.header.setUint32(offset + (HOST_LITTLE_ENDIAN ? 0 : 4), value, HOST_LITTLE_ENDIAN);
+    this.header.setUint32(offset + (HOST_LITTLE_ENDIAN ? 4 : 0), 0, HOST_LITTLE_ENDIAN);
   }
 }

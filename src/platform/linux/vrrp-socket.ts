@@ -2,29 +2,24 @@
 // interface, each tagged with the receiving ifindex, source, destination and TTL/hop limit, which RFC 5798 §7.1
 // requires checking (TTL 255) and which only recvmsg's ancillary data can give; and it sends per packet out of a
 // chosen ifindex from a chosen source (IP_PKTINFO / IPV6_PKTINFO on sendmsg), so one socket serves all instances.
-import { formatIp, isIpv6LinkLocalBytes, parseIp } from "../../lib/ip.ts";
-import {
-  decodeCmsgInt,
-  decodeIn6Pktinfo,
-  decodeInPktinfo,
-  IN6_PKTINFO_BYTES,
-  IN_PKTINFO_BYTES,
-  in6Pktinfo,
-  inPktinfo,
-  walkCmsgs,
-  writeCmsg,
-} from "./cmsg.ts";
+import { formatIp, formatIpv4At, isIpv6LinkLocalBytes, parseIpShared } from "../../lib/ip.ts";
+import { in6Pktinfo, inPktinfo, writeCmsg } from "./cmsg.ts";
 import * as k from "./constants.ts";
-import { parseIpv4Header } from "./ipv4-header.ts";
-import { LAYOUT, SyscallError, close, recvmsg, sendmsg, socket } from "./libc.ts";
+import { IPV4_DST_OFFSET, IPV4_SRC_OFFSET, parseIpv4Header } from "./ipv4-header.ts";
+import { LAYOUT, SyscallError, close, sendmsg, socket } from "./libc.ts";
 import { MessageBuffers } from "./message-buffers.ts";
 import { watchReadable, type ReadableWatch } from "./readiness.ts";
-import { decodeSockaddrIn6, SOCKADDR_STORAGE_BYTES, sockaddrIn, sockaddrIn6 } from "./sockaddr.ts";
+import { ReceiveBatch } from "./receive-batch.ts";
+import { emptyReceiveInfo, readReceiveInfo } from "./receive-info.ts";
+import { decodeSockaddrIn6, sockaddrIn, sockaddrIn6 } from "./sockaddr.ts";
 import { configureVrrpSocket, joinGroup, leaveGroup } from "./vrrp-socket-options.ts";
 
 export type Family = 4 | 6;
 
-/** One received advert: `bytes` is the VRRP message only (the IPv4 header is stripped), owned by the callee. */
+/**
+ * One received advert. `bytes` is the VRRP message only (the IPv4 header is stripped), a view into the receive
+ * buffer that the next datagram overwrites: valid during onPacket only, so a callee that keeps it copies it.
+ */
 export interface VrrpPacket {
   readonly ifindex: number;
   readonly family: Family;
@@ -64,8 +59,12 @@ export interface VrrpSocketCounters {
   sendErrors: number;
 }
 
-const DATA_BYTES = 9216; // a jumbo frame; the largest valid advert (IPv6, 255 addresses) is 4,088 bytes
+const DATA_BYTES = 9216; // a jumbo frame, for sending
+// The largest valid advert is 4,088 bytes (IPv6, 255 addresses; IPv4 with 255 and a 60-byte header is 1,088).
+// Anything longer is refused as "truncated" rather than as a bad length: it is not VRRP either way.
+const RECEIVE_DATA_BYTES = 4096;
 const CONTROL_BYTES = 256;
+const RECEIVE_SLOTS = 32; // datagrams per recvmmsg call
 const MAX_DATAGRAMS_PER_WAKE = 64; // yield to timers between bursts; libuv polls again while data is left
 const VRRP_HEADER_BYTES = 8;
 const DEFAULT_GROUP = { 4: "224.0.0.18", 6: "ff02::12" } as const;
@@ -78,8 +77,10 @@ export class VrrpSocket {
     sendErrors: 0,
   };
   private readonly memberships = new Set<string>();
-  private readonly rx = new MessageBuffers(DATA_BYTES, CONTROL_BYTES);
+  private readonly rx = new ReceiveBatch(RECEIVE_SLOTS, RECEIVE_DATA_BYTES, CONTROL_BYTES);
   private readonly tx = new MessageBuffers(DATA_BYTES, CONTROL_BYTES);
+  private readonly rxInfo = emptyReceiveInfo();
+  private lastSendHeader: { ifindex: number; src: string | undefined; dst: string; nameBytes: number; controlBytes: number } | undefined;
   private readonly watch: ReadableWatch;
   private closed = false;
 
@@ -142,29 +143,42 @@ export class VrrpSocket {
    */
   send(request: VrrpSendRequest): SyscallError | undefined {
     if (this.closed) return new SyscallError("sendmsg", k.EBADF, "socket closed");
+    if (request.bytes.length > this.tx.data.length) throw new RangeError(`send: ${request.bytes.length} bytes is too long`);
+    const header = this.sendHeader(request);
+    this.tx.data.set(request.bytes);
+    const result = sendmsg(this.fd, this.tx.prepare(header.nameBytes, header.controlBytes, request.bytes.length), 0);
+    if (typeof result === "number") return undefined;
+    this.counters.sendErrors++;
+    return result;
+  }
+
+  /**
+   * Writes msg_name and the PKTINFO cmsg for (ifindex, src, dst) into the send buffers. Every instance on an
+   * interface sends from the same source to the same group, so a repeat of the last triple reuses what is there.
+   */
+  private sendHeader(request: VrrpSendRequest): { nameBytes: number; controlBytes: number } {
+    const last = this.lastSendHeader;
+    if (last !== undefined && last.ifindex === request.ifindex && last.src === request.src && last.dst === request.dst) return last;
+    this.lastSendHeader = undefined; // the buffers are about to change
     const dst = this.addressBytes(request.dst, "dst");
     const src = request.src === undefined ? new Uint8Array(dst.length) : this.addressBytes(request.src, "src");
-    if (request.bytes.length > this.tx.data.length) throw new RangeError(`send: ${request.bytes.length} bytes is too long`);
     const sizeT = LAYOUT.sizeTBytes;
     let name: Uint8Array;
-    let controlEnd: number;
+    let controlBytes: number;
     if (this.family === 4) {
       name = sockaddrIn(k.AF_INET, dst);
       const data = inPktinfo(request.ifindex, src);
-      controlEnd = writeCmsg(this.tx.control, 0, { level: k.IPPROTO_IP, type: k.IP_PKTINFO, data }, sizeT);
+      controlBytes = writeCmsg(this.tx.control, 0, { level: k.IPPROTO_IP, type: k.IP_PKTINFO, data }, sizeT);
     } else {
       // Link-scoped destinations (ff02::12, fe80::peer) are ambiguous without a zone: give it in both places.
       const linkScoped = isIpv6LinkLocalBytes(dst) || (dst[0] === 0xff && ((dst[1] ?? 0) & 0x0f) <= 2);
       name = sockaddrIn6(k.AF_INET6, dst, linkScoped ? request.ifindex : 0);
       const data = in6Pktinfo(src, request.ifindex);
-      controlEnd = writeCmsg(this.tx.control, 0, { level: k.IPPROTO_IPV6, type: k.IPV6_PKTINFO, data }, sizeT);
+      controlBytes = writeCmsg(this.tx.control, 0, { level: k.IPPROTO_IPV6, type: k.IPV6_PKTINFO, data }, sizeT);
     }
     this.tx.name.set(name);
-    this.tx.data.set(request.bytes);
-    const result = sendmsg(this.fd, this.tx.prepare(name.length, controlEnd, request.bytes.length), 0);
-    if (typeof result === "number") return undefined;
-    this.counters.sendErrors++;
-    return result;
+    this.lastSendHeader = { ifindex: request.ifindex, src: request.src, dst: request.dst, nameBytes: name.length, controlBytes };
+    return this.lastSendHeader;
   }
 
   close(): void {
@@ -177,64 +191,60 @@ export class VrrpSocket {
   }
 
   private drain(): void {
-    const controlSpace = this.rx.control.length;
-    for (let i = 0; i < MAX_DATAGRAMS_PER_WAKE && !this.closed; i++) {
-      const pointer = this.rx.prepare(SOCKADDR_STORAGE_BYTES, controlSpace, this.rx.data.length);
-      const n = recvmsg(this.fd, pointer, k.MSG_DONTWAIT);
-      if (typeof n !== "number") {
-        if (n.errno === k.EAGAIN || n.errno === k.EINTR) return;
-        this.options.onError(n); // a pending socket error (sk_err) is returned once and cleared: read on
+    for (let received = 0; received < MAX_DATAGRAMS_PER_WAKE && !this.closed; ) {
+      const n = this.rx.receive(this.fd, k.MSG_DONTWAIT);
+      if (n < 0) {
+        if (n === -k.EAGAIN || n === -k.EINTR) return;
+        // A pending socket error (sk_err) is returned once and cleared: report it and read on.
+        this.options.onError(new SyscallError("recvmmsg", -n));
+        received++;
         continue;
       }
-      this.counters.received++;
-      const packet = this.decode(n);
-      if (typeof packet === "string") {
-        this.counters.dropped[packet]++;
-        continue;
-      }
-      this.counters.delivered++;
-      this.options.onPacket(packet);
+      for (let slot = 0; slot < n && !this.closed; slot++) this.deliver(slot);
+      if (n < RECEIVE_SLOTS) return; // the queue is empty (or nearly: level-triggered poll wakes us again)
+      received += n;
     }
   }
 
-  /** The received datagram as a VrrpPacket, or why it is dropped. Total: never throws on peer input. */
-  private decode(length: number): VrrpPacket | DropReason {
-    if ((this.rx.flags & k.MSG_TRUNC) !== 0) return "truncated";
-    let ifindex: number | undefined;
-    let ttl: number | undefined;
-    let dst: Uint8Array | undefined;
-    for (const cmsg of walkCmsgs(this.rx.control, this.rx.controlLength, LAYOUT.sizeTBytes)) {
-      if (cmsg.level === k.IPPROTO_IP && cmsg.type === k.IP_PKTINFO && cmsg.data.length >= IN_PKTINFO_BYTES) {
-        ifindex = decodeInPktinfo(cmsg.data)?.ifindex;
-      } else if (cmsg.level === k.IPPROTO_IP && cmsg.type === k.IP_TTL) {
-        ttl = decodeCmsgInt(cmsg.data);
-      } else if (cmsg.level === k.IPPROTO_IPV6 && cmsg.type === k.IPV6_PKTINFO && cmsg.data.length >= IN6_PKTINFO_BYTES) {
-        const info = decodeIn6Pktinfo(cmsg.data);
-        ifindex = info?.ifindex;
-        dst = info?.address;
-      } else if (cmsg.level === k.IPPROTO_IPV6 && cmsg.type === k.IPV6_HOPLIMIT) {
-        ttl = decodeCmsgInt(cmsg.data);
-      }
+  private deliver(slot: number): void {
+    this.counters.received++;
+    const packet = this.decode(slot);
+    if (typeof packet === "string") {
+      this.counters.dropped[packet]++;
+      return;
     }
+    this.counters.delivered++;
+    this.options.onPacket(packet);
+  }
+
+  /** The datagram in `slot` as a VrrpPacket, or why it is dropped. Total: never throws on peer input. */
+  private decode(slot: number): VrrpPacket | DropReason {
+    const rx = this.rx;
+    if ((rx.flags(slot) & k.MSG_TRUNC) !== 0) return "truncated";
+    const { data, control, controlView, name } = rx.slots[slot] as (typeof rx.slots)[number];
+    const length = rx.length(slot);
+    const info = readReceiveInfo(controlView, rx.controlLength(slot), LAYOUT.sizeTBytes, this.rxInfo);
     if (this.family === 4) {
-      const header = parseIpv4Header(this.rx.data, length);
+      const header = parseIpv4Header(data, length);
       if (header === undefined) return "bad-ip-header";
       if (header.protocol !== k.IPPROTO_VRRP) return "not-vrrp";
-      if (ifindex === undefined) return "no-ancillary-data";
-      const bytes = this.rx.data.slice(header.headerBytes, header.totalBytes);
-      if (bytes.length < VRRP_HEADER_BYTES) return "short";
-      const src = formatIp(header.src);
-      return { ifindex, family: 4, src, dst: formatIp(header.dst), ttl: ttl ?? header.ttl, bytes };
+      if (info.ifindex < 0) return "no-ancillary-data";
+      if (header.totalBytes - header.headerBytes < VRRP_HEADER_BYTES) return "short";
+      const bytes = data.subarray(header.headerBytes, header.totalBytes);
+      const src = formatIpv4At(data, IPV4_SRC_OFFSET);
+      const dst = formatIpv4At(data, IPV4_DST_OFFSET);
+      return { ifindex: info.ifindex, family: 4, src, dst, ttl: info.ttl >= 0 ? info.ttl : header.ttl, bytes };
     }
-    const from = decodeSockaddrIn6(this.rx.name, this.rx.nameLength);
-    if (ifindex === undefined || ttl === undefined || dst === undefined || from === undefined) return "no-ancillary-data";
+    const from = decodeSockaddrIn6(name, rx.nameLength(slot));
+    if (info.ifindex < 0 || info.ttl < 0 || info.ipv6DstOffset < 0 || from === undefined) return "no-ancillary-data";
     if (length < VRRP_HEADER_BYTES) return "short";
-    const bytes = this.rx.data.slice(0, length);
-    return { ifindex, family: 6, src: formatIp(from.address), dst: formatIp(dst), ttl, bytes };
+    const bytes = data.subarray(0, length);
+    const dst = formatIp(control.subarray(info.ipv6DstOffset, info.ipv6DstOffset + 16));
+    return { ifindex: info.ifindex, family: 6, src: formatIp(from.address), dst, ttl: info.ttl, bytes };
   }
 
   private addressBytes(text: string, what: string): Uint8Array {
-    const bytes = parseIp(text);
+    const bytes = parseIpShared(text);
     if (bytes?.length !== (this.family === 4 ? 4 : 16)) {
       throw new RangeError(`VrrpSocket: ${what} "${text}" is not an IPv${this.family} address`);
     }

@@ -1,0 +1,118 @@
+// The memory of one recvmmsg(2) call: an array of struct mmsghdr, each with its own iovec, msg_name, msg_control
+// and payload, in one koffi allocation that never moves (the headers hold raw pointers into it). One native call
+// then drains a whole burst of adverts, which matters because a master sends every instance's advert back to back
+// and each call through koffi costs microseconds on an interpreter-only node. Allocated once per socket.
+import { LAYOUT, NativeBuffer, recvmmsgOrErrno } from "./libc.ts";
+import { HOST_LITTLE_ENDIAN, SOCKADDR_STORAGE_BYTES } from "./sockaddr.ts";
+
+const ALIGN_BYTES = 16;
+const align = (n: number): number => Math.ceil(n / ALIGN_BYTES) * ALIGN_BYTES;
+
+/** One received datagram's buffers: views into native memory, valid until the batch is freed. */
+export interface ReceiveSlot {
+  readonly name: Uint8Array;
+  readonly control: Uint8Array;
+  /** Over `control`, created once, for reading cmsgs in place. */
+  readonly controlView: DataView;
+  readonly data: Uint8Array;
+}
+
+export class ReceiveBatch {
+  readonly slots: readonly ReceiveSlot[];
+  private readonly native: NativeBuffer;
+  private readonly headers: DataView;
+  private readonly controlBytesWord: bigint;
+  /** Slots whose in/out fields the kernel overwrote in the last call; only those need resetting. */
+  private used: number;
+
+  constructor(
+    readonly slotCount: number,
+    dataBytes: number,
+    controlBytes: number,
+  ) {
+    const mmsgBytes = LAYOUT.mmsghdr.size;
+    const iovBytes = align(LAYOUT.iovec.size);
+    const headersEnd = align(slotCount * mmsgBytes);
+    const iovEnd = headersEnd + slotCount * iovBytes;
+    const slotBytes = SOCKADDR_STORAGE_BYTES + align(controlBytes) + align(dataBytes);
+    this.native = new NativeBuffer(iovEnd + slotCount * slotBytes);
+    this.controlBytesWord = BigInt(controlBytes);
+    const bytes = this.native.bytes;
+    this.headers = new DataView(bytes.buffer, bytes.byteOffset, iovEnd);
+    const base = this.native.address;
+    const slots: ReceiveSlot[] = [];
+    for (let i = 0; i < slotCount; i++) {
+      const header = i * mmsgBytes;
+      const iov = headersEnd + i * iovBytes;
+      const name = iovEnd + i * slotBytes;
+      const control = name + SOCKADDR_STORAGE_BYTES;
+      const data = control + align(controlBytes);
+      this.writeWord(iov + LAYOUT.iovec.base, base + BigInt(data));
+      this.writeWord(iov + LAYOUT.iovec.len, BigInt(dataBytes));
+      this.writeWord(header + LAYOUT.msghdr.name, base + BigInt(name));
+      this.writeWord(header + LAYOUT.msghdr.iov, base + BigInt(iov));
+      this.writeWord(header + LAYOUT.msghdr.iovlen, 1n);
+      this.writeWord(header + LAYOUT.msghdr.control, base + BigInt(control));
+      const controlArea = bytes.subarray(control, control + controlBytes);
+      slots.push({
+        name: bytes.subarray(name, control),
+        control: controlArea,
+        controlView: new DataView(controlArea.buffer, controlArea.byteOffset, controlArea.byteLength),
+        data: bytes.subarray(data, data + dataBytes),
+      });
+    }
+    this.slots = slots;
+    this.used = slotCount;
+  }
+
+  /**
+   * One recvmmsg(2) into the slots: how many datagrams arrived (slots 0..n-1), or -errno (-EAGAIN when none).
+   * The in/out lengths the kernel overwrote last time are reset first.
+   */
+  receive(fd: number, flags: number): number {
+    for (let i = 0; i < this.used; i++) {
+      const header = i * LAYOUT.mmsghdr.size;
+      this.headers.setUint32(header + LAYOUT.msghdr.namelen, SOCKADDR_STORAGE_BYTES, HOST_LITTLE_ENDIAN);
+      this.writeWord(header + LAYOUT.msghdr.controllen, this.controlBytesWord);
+      this.headers.setInt32(header + LAYOUT.msghdr.flags, 0, HOST_LITTLE_ENDIAN);
+    }
+    const n = recvmmsgOrErrno(fd, this.native.pointer, this.slotCount, flags);
+    this.used = n > 0 ? n : 0;
+    return n;
+  }
+
+  /** After recvmmsg: the datagram's length (msg_len). */
+  length(slot: number): number {
+    return this.headers.getUint32(slot * LAYOUT.mmsghdr.size + LAYOUT.mmsghdr.len, HOST_LITTLE_ENDIAN);
+  }
+
+  /** After recvmmsg: how many bytes of msg_name the kernel filled in. */
+  nameLength(slot: number): number {
+    return this.headers.getUint32(slot * LAYOUT.mmsghdr.size + LAYOUT.msghdr.namelen, HOST_LITTLE_ENDIAN);
+  }
+
+  /** After recvmmsg: how many bytes of ancillary data arrived. */
+  controlLength(slot: number): number {
+    return Number(this.readWord(slot * LAYOUT.mmsghdr.size + LAYOUT.msghdr.controllen));
+  }
+
+  /** After recvmmsg: MSG_TRUNC, MSG_CTRUNC, ... */
+  flags(slot: number): number {
+    return this.headers.getInt32(slot * LAYOUT.mmsghdr.size + LAYOUT.msghdr.flags, HOST_LITTLE_ENDIAN);
+  }
+
+  free(): void {
+    this.native.free();
+  }
+
+  /** A pointer or size_t field: the same width on every Linux ABI (LP64 or ILP32). */
+  private writeWord(offset: number, value: bigint): void {
+    if (LAYOUT.pointerBytes === 8) this.headers.setBigUint64(offset, value, HOST_LITTLE_ENDIAN);
+    else this.headers.setUint32(offset, Number(value), HOST_LITTLE_ENDIAN);
+  }
+
+  private readWord(offset: number): bigint {
+    if (LAYOUT.pointerBytes === 8) return this.headers.getBigUint64(offset, HOST_LITTLE_ENDIAN);
+    return BigInt(this.headers.getUint32(offset, HOST_LITTLE_ENDIAN));
+  }
+}
