@@ -8,12 +8,12 @@ import { UbusBroker } from "../test/daemon/ubus-broker.ts";
 
 export type PeerRequest =
   | { readonly type: "expect-events"; readonly count: number }
-  | { readonly type: "status"; readonly calls: number; readonly controlPath: string }
+  | { readonly type: "status"; readonly transport: "ubus" | "control"; readonly calls: number; readonly controlPath: string }
   | { readonly type: "close" };
 export type PeerReply =
   | { readonly type: "ready" }
   | { readonly type: "events"; readonly count: number }
-  | { readonly type: "status"; readonly ubus: number[]; readonly control: number[]; readonly replyBytes: number }
+  | { readonly type: "status"; readonly samplesMs: number[]; readonly replyBytes: number }
   | { readonly type: "closed" };
 
 const port = parentPort;
@@ -52,16 +52,17 @@ port.on("message", (m: PeerRequest) => {
         return;
       case "status": {
         const objid = (await ubusLookup(cli, "vrrp")).objects[0]?.objid ?? 0;
-        const ubus = await timeCalls(m.calls, async () => {
-          const r = await ubusInvoke(cli, objid, "status");
-          if (r.status !== 0) throw new Error(`ubus status: ${r.status}`);
-        });
-        const control = await timeCalls(m.calls, async () => {
-          const r = await controlRequest(m.controlPath, "status");
-          if (r.status !== "ok") throw new Error(`control status: ${r.status}`);
+        const samplesMs = await timeCalls(m.calls, async () => {
+          if (m.transport === "ubus") {
+            const r = await ubusInvoke(cli, objid, "status");
+            if (r.status !== 0) throw new Error(`ubus status: ${r.status}`);
+          } else {
+            const r = await controlRequest(m.controlPath, "status");
+            if (r.status !== "ok") throw new Error(`control status: ${r.status}`);
+          }
         });
         const replyBytes = JSON.stringify(await controlRequest(m.controlPath, "status")).length;
-        return post({ type: "status", ubus, control, replyBytes });
+        return post({ type: "status", samplesMs, replyBytes });
       }
       case "close":
         cli.close();

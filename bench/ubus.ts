@@ -11,8 +11,10 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { monitorEventLoopDelay, type IntervalHistogram } from "node:perf_hooks";
+import { PerformanceObserver, monitorEventLoopDelay, type IntervalHistogram } from "node:perf_hooks";
 import { Worker } from "node:worker_threads";
+import { configFacts } from "../src/daemon/api.ts";
+import { StatusBuilder } from "../src/daemon/api-status.ts";
 import { startControlSocket, type ControlSocket } from "../src/daemon/control-socket.ts";
 import { VrrpUbusObject } from "../src/daemon/ubus-object.ts";
 import { UbusConnection } from "../src/ubus/connection.ts";
@@ -88,37 +90,74 @@ async function setup(instances: number): Promise<Setup> {
 
 const ms = (h: IntervalHistogram, f: (h: IntervalHistogram) => number): number => f(h) / 1e6;
 
+interface LoopWatch {
+  readonly delay: IntervalHistogram;
+  /** Longest garbage-collection pause on this thread (part of any loop delay, and not the codec's doing). */
+  readonly gcMaxMs: () => number;
+  stop(): void;
+}
+
+/** Starts watching this thread's event loop: delay histogram (1 ms resolution) and GC pauses. */
+function watchLoop(): LoopWatch {
+  const delay = monitorEventLoopDelay({ resolution: 1 });
+  let gcMaxMs = 0;
+  const gc = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) gcMaxMs = Math.max(gcMaxMs, e.duration);
+  });
+  gc.observe({ entryTypes: ["gc"] });
+  delay.enable();
+  return {
+    delay,
+    gcMaxMs: () => gcMaxMs,
+    stop: () => {
+      delay.disable();
+      gc.disconnect();
+    },
+  };
+}
+
 /** `status` with `instances` instances: median/p95 latency over `calls` calls on each transport. */
 export async function ubusStatusBench(instances = 255, calls = 200): Promise<BenchRow[]> {
   const s = await setup(instances);
   try {
-    const delay = monitorEventLoopDelay({ resolution: 1 });
-    delay.enable();
-    s.request({ type: "status", calls, controlPath: s.control.path });
-    const r = await s.next("status");
-    delay.disable();
-    // The daemon's own work per call, measured here without any socket: API build, then blobmsg encoding for ubus.
+    const run = async (transport: "ubus" | "control"): Promise<{ samplesMs: number[]; replyBytes: number; loop: LoopWatch }> => {
+      const loop = watchLoop();
+      s.request({ type: "status", transport, calls, controlPath: s.control.path });
+      const r = await s.next("status");
+      loop.stop();
+      return { ...r, loop };
+    };
+    const ubus = await run("ubus");
+    const control = await run("control");
+    // The daemon's own work per call, measured here without any socket: API build (snapshot and reply, as
+    // api.call builds it but without the time slices, whose pauses would be counted), then blobmsg encoding.
     const apiMs: number[] = [];
     const ubusEncodeMs: number[] = [];
+    const describe = configFacts(() => s.daemon.current);
     for (let i = 0; i < 50; i++) {
       const t0 = performance.now();
-      const reply = await s.daemon.api.call("status", {});
+      const data = await new StatusBuilder(s.daemon.facts).build(s.daemon.runtime.status(), { describe });
       const t1 = performance.now();
-      if (reply.status !== "ok") throw new Error(reply.status);
-      encodeJsonMessage({ type: UbusMsgType.data, seq: 1, peer: 1, attrs: [{ attr: "objid", value: 1 }] }, reply.data); // what the client sends
+      encodeJsonMessage({ type: UbusMsgType.data, seq: 1, peer: 1, attrs: [{ attr: "objid", value: 1 }] }, data); // what the client sends
       ubusEncodeMs.push(performance.now() - t1);
       apiMs.push(t1 - t0);
     }
     const n = `status, ${instances} instances`;
+    const loopRows = (what: string, l: LoopWatch): BenchRow[] => [
+      { name: `${n}: daemon event-loop delay during the ${calls} calls ${what}, max`, value: ms(l.delay, (h) => h.max), unit: "ms" },
+      { name: `${n}: daemon event-loop delay during the ${calls} calls ${what}, p99`, value: ms(l.delay, (h) => h.percentile(99)), unit: "ms" },
+      { name: `${n}: daemon's longest GC pause during the calls ${what}`, value: l.gcMaxMs(), unit: "ms" },
+    ];
     return [
-      { name: `${n}: through ubus (INVOKE via the in-test ubusd), median`, value: quantile(r.ubus, 0.5), unit: "ms" },
-      { name: `${n}: through ubus, p95`, value: quantile(r.ubus, 0.95), unit: "ms" },
-      { name: `${n}: through the control socket (connect per call), median`, value: quantile(r.control, 0.5), unit: "ms" },
-      { name: `${n}: through the control socket, p95`, value: quantile(r.control, 0.95), unit: "ms" },
+      { name: `${n}: through ubus (INVOKE via the in-test ubusd), median`, value: quantile(ubus.samplesMs, 0.5), unit: "ms" },
+      { name: `${n}: through ubus, p95`, value: quantile(ubus.samplesMs, 0.95), unit: "ms" },
+      { name: `${n}: through the control socket (connect per call), median`, value: quantile(control.samplesMs, 0.5), unit: "ms" },
+      { name: `${n}: through the control socket, p95`, value: quantile(control.samplesMs, 0.95), unit: "ms" },
       { name: `${n}: daemon cost, API (build the reply), median`, value: quantile(apiMs, 0.5), unit: "ms" },
       { name: `${n}: daemon cost, blobmsg encoding for ubus, median`, value: quantile(ubusEncodeMs, 0.5), unit: "ms" },
-      { name: `${n}: daemon event-loop delay during the ${2 * calls} calls, max`, value: ms(delay, (h) => h.max), unit: "ms" },
-      { name: `${n}: reply size (JSON)`, value: r.replyBytes / 1024, unit: "KiB" },
+      ...loopRows("through ubus", ubus.loop),
+      ...loopRows("through the control socket", control.loop),
+      { name: `${n}: reply size (JSON)`, value: ubus.replyBytes / 1024, unit: "KiB" },
     ];
   } finally {
     await s.close();

@@ -1,6 +1,7 @@
 // RuntimeStatus (camelCase, monotonic milliseconds) → the `status` reply of the JSON contract
 // (api-contract-status.ts): snake_case, maps keyed by name, epoch seconds for humans.
 import type { JsonObject, JsonValue } from "../ubus/blobmsg-json.ts";
+import type { TimeSlicer } from "../ubus/time-slice.ts";
 import type { InstanceStatus } from "../vrrp/status.ts";
 import type { TrackEffect } from "../vrrp/tracking.ts";
 import type { ConfigFacts, DaemonFacts } from "./daemon-facts.ts";
@@ -40,9 +41,19 @@ export class StatusBuilder {
     return epochS(this.wallNow - (this.monoNow - monotonicMs));
   }
 
-  build(rs: RuntimeStatus, options: StatusOptions): JsonObject {
+  /**
+   * The reply. With a slicer, the instances (the bulk of it: ~1 ms per 100 on a fast machine, many times that on
+   * a router) are made in slices, pausing whenever one has used its time, so that the protocol's timers are not
+   * held up; `rs` is a snapshot, so the reply stays consistent across the pauses.
+   */
+  async build(rs: RuntimeStatus, options: StatusOptions, slicer?: TimeSlicer): Promise<JsonObject> {
     const only = options.instance;
     const instances = rs.instances.filter((i) => only === undefined || i.name === only);
+    const instanceEntries: [string, JsonObject][] = [];
+    for (const i of instances) {
+      if (slicer?.due() === true) await slicer.pause();
+      instanceEntries.push([i.name, this.instance(i, options)]);
+    }
     const groups = rs.syncGroups.filter((g) => only === undefined || g.members.includes(only));
     const scriptIds = new Set(instances.flatMap((i) => i.tracked.map((t) => t.id)));
     const scripts = rs.trackScripts.filter((s) => only === undefined || scriptIds.has(`script:${s.name}`));
@@ -54,7 +65,7 @@ export class StatusBuilder {
       time: epochS(this.wallNow),
       config: configJson(this.facts.config()),
       event_loop_lag: { samples: rs.lag.samples, last_ms: ms(rs.lag.lastMs), max_ms: ms(rs.lag.maxMs), mean_ms: ms(rs.lag.meanMs) },
-      instances: Object.fromEntries(instances.map((i) => [i.name, this.instance(i, options)])),
+      instances: Object.fromEntries(instanceEntries),
       sync_groups: Object.fromEntries(groups.map((g) => [g.name, { state: g.state, members: [...g.members] }])),
       track_scripts: Object.fromEntries(scripts.map((s) => [s.name, trackScript(s)])),
       unknown_vrid: { ...rs.unknownVrid },

@@ -3,6 +3,7 @@
 // are checked against the contract (api-contract.ts) and every outcome is a reply: call() never throws or
 // rejects, so no caller can take the daemon down with a bad request.
 import type { JsonObject, JsonValue } from "../ubus/blobmsg-json.ts";
+import { TimeSlicer } from "../ubus/time-slice.ts";
 import type { ControlResult, Engine } from "../vrrp/engine.ts";
 import type { Output } from "../vrrp/io.ts";
 import type { ApiErrorCode, MethodName } from "./api-contract.ts";
@@ -44,6 +45,12 @@ export function configFacts(current: () => RuntimeConfig, logicalInterface?: (in
   };
 }
 
+/**
+ * Longest stretch of the event loop a status call spends building its reply, in ms (the protocol's timers run
+ * between stretches). The runtime's snapshot is taken in one go, whatever its size.
+ */
+const statusSliceMs = 2;
+
 const fail = (status: ApiErrorCode, message: string, field?: string): ApiReply => ({ status, message, ...(field !== undefined && { field }) });
 const okReply = (data: JsonObject): ApiReply => ({ status: "ok", data });
 
@@ -81,10 +88,14 @@ export class VrrpApi {
     }
   }
 
-  private status(instance: string | undefined): ApiReply {
+  private async status(instance: string | undefined): Promise<ApiReply> {
+    const slicer = new TimeSlicer(statusSliceMs); // started before the snapshot, which counts against the first slice
     const rs = this.deps.runtime.status();
     if (instance !== undefined && !rs.instances.some((i) => i.name === instance)) return notFound(instance);
-    return okReply(new StatusBuilder(this.deps.facts).build(rs, { ...(instance !== undefined && { instance }), describe: this.deps.describe }));
+    const data = await new StatusBuilder(this.deps.facts).build(rs, { ...(instance !== undefined && { instance }), describe: this.deps.describe }, slicer);
+    // What comes next (encoding for ubus, JSON.stringify for the control socket) should start a turn of its own.
+    if (slicer.due()) await slicer.pause();
+    return okReply(data);
   }
 
   private setPriority(instance: string, priority: number | null): ApiReply {

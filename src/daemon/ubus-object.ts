@@ -11,12 +11,16 @@ import { blobmsgToJson } from "../ubus/blobmsg-json.ts";
 import type { UbusConnection } from "../ubus/connection.ts";
 import { UbusStatus } from "../ubus/message.ts";
 import type { PolicyType } from "../ubus/policy.ts";
+import { TimeSlicer } from "../ubus/time-slice.ts";
 import { ubusInvoke, ubusLookup } from "../ubus/requests.ts";
 import type { ApiReply, VrrpApi } from "./api.ts";
 import { API_ERRORS, METHODS, METHOD_NAMES, STATE_EVENT_ID, STATE_NOTIFY_TYPE } from "./api-contract.ts";
 import type { Schema } from "./api-schema.ts";
 import type { Logger } from "./log.ts";
 import type { StateEvent } from "./runtime.ts";
+
+/** Longest stretch of the event loop spent handing queued events to ubusd, in ms (at least one event per turn). */
+const drainSliceMs = 2;
 
 export interface VrrpUbusOptions {
   readonly objectPath?: string;
@@ -162,7 +166,12 @@ export class VrrpUbusObject {
   #drain(): void {
     const client = this.bus.client;
     const object = this.#object;
+    // A burst (255 transitions at once) is sent over several turns of the event loop, each at most about
+    // drainSliceMs long, so that the protocol's timers never wait long behind it.
+    const slicer = new TimeSlicer(drainSliceMs);
+    let sent = 0;
     while (client !== undefined && object !== undefined && this.#queue.length > 0 && this.#inFlight < this.#maxInFlight) {
+      if (sent++ > 0 && slicer.due()) return this.#scheduleDrain();
       const data = this.#queue.shift() ?? {};
       this.#publish(client, object, data);
     }

@@ -11,9 +11,10 @@
 import type { Result } from "../lib/result.ts";
 import { err, ok } from "../lib/result.ts";
 import type { BlobAttr, BlobBuf, BlobError } from "./blob.ts";
-import { blobAttrHdrLen, blobParseAttrs } from "./blob.ts";
+import { BlobEncodeError, blobAttrHdrLen, blobParseAttrs } from "./blob.ts";
 import type { BlobmsgAttr } from "./blobmsg.ts";
-import { blobmsgParseList, blobmsgPutList, decodeCString, encodeCString } from "./blobmsg.ts";
+import { blobmsgParseList, blobmsgPutList, blobmsgWriteString } from "./blobmsg.ts";
+import { decodeCString } from "./cstring.ts";
 
 /** enum ubus_msg_attr. */
 export const UbusAttrId = {
@@ -191,8 +192,7 @@ export function ubusPutAttr(buf: BlobBuf, a: UbusAttr): void {
       return;
     case "string": {
       const c = buf.start(spec.id);
-      buf.writeBytes(encodeCString(v as string, `ubus attribute ${spec.name}`));
-      buf.writeU8(0);
+      if (!blobmsgWriteString(buf, v as string)) throw new BlobEncodeError(`ubus attribute ${spec.name} contains a NUL character`);
       buf.end(c);
       return;
     }

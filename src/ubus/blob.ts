@@ -122,6 +122,8 @@ export class BlobEncodeError extends RangeError {
  * A growable write buffer in the style of libubox's blob_buf.
  * Leaf:      start(id) → write…() → end(cookie)   (len = bytes written since start; then zero padding)
  * Container: start(id) → children → end(cookie)   (children are padded, so len stays a multiple of 4)
+ * Everything is written in place, byte by byte where that avoids a DataView or subarray call: a big reply is
+ * tens of thousands of small attrs, so per-attr overhead is what counts.
  */
 export class BlobBuf {
   #buf: Uint8Array;
@@ -137,25 +139,41 @@ export class BlobBuf {
     return this.#len;
   }
 
+  /** Bytes it can hold before growing. */
+  get capacity(): number {
+    return this.#buf.length;
+  }
+
+  /** Empties it, keeping its memory: for reuse as a scratch buffer (bytes() copies out what was written). */
+  reset(): void {
+    this.#len = 0;
+  }
+
+  /** Makes room for n more bytes and returns where they start (their content is undefined: the caller writes them all). */
   #reserve(n: number): number {
     const at = this.#len;
-    if (at + n > this.#buf.length) {
-      let size = this.#buf.length * 2;
-      while (size < at + n) size *= 2;
-      const grown = new Uint8Array(size);
-      grown.set(this.#buf.subarray(0, at));
-      this.#buf = grown;
-      this.#view = view(grown);
-    }
+    if (at + n > this.#buf.length) this.#grow(at + n);
     this.#len = at + n;
     return at;
   }
 
+  #grow(needed: number): void {
+    let size = this.#buf.length * 2;
+    while (size < needed) size *= 2;
+    const grown = new Uint8Array(size);
+    grown.set(this.#buf.subarray(0, this.#len));
+    this.#buf = grown;
+    this.#view = view(grown);
+  }
+
   /** Opens an attr; returns the cookie for end(). */
   start(id: number, extended = false): number {
-    if (!Number.isInteger(id) || id < 0 || id > blobAttrIdMax) throw new BlobEncodeError(`blob_attr id ${id} is not in 0..127`);
+    // One test for "an integer in 0..127": anything else (negative, fractional, NaN, too big) changes under the mask.
+    if ((id & blobAttrIdMax) !== id) throw new BlobEncodeError(`blob_attr id ${id} is not in 0..127`);
     const at = this.#reserve(blobAttrHdrLen);
-    this.#view.setUint32(at, blobEncodeIdLen(id, extended, 0));
+    const b = this.#buf;
+    b[at] = extended ? id | 0x80 : id;
+    b[at + 1] = b[at + 2] = b[at + 3] = 0; // len: patched by end()
     return at;
   }
 
@@ -163,16 +181,19 @@ export class BlobBuf {
   end(cookie: number): void {
     const rawLen = this.#len - cookie;
     if (rawLen > blobAttrLenMask) throw new BlobEncodeError(`blob_attr len ${rawLen} does not fit in 24 bits`);
-    const { id, extended } = blobDecodeIdLen(this.#view.getUint32(cookie));
-    this.#view.setUint32(cookie, blobEncodeIdLen(id, extended, rawLen));
+    const b = this.#buf;
+    b[cookie + 1] = rawLen >>> 16;
+    b[cookie + 2] = rawLen >>> 8;
+    b[cookie + 3] = rawLen;
     this.pad();
   }
 
   /** Zero bytes up to the next 4-byte boundary. */
   pad(): void {
-    const n = blobPadLen(this.#len) - this.#len;
+    const n = -this.#len & (blobAttrAlign - 1);
+    if (n === 0) return;
     const at = this.#reserve(n);
-    this.#buf.fill(0, at, at + n);
+    for (let i = 0; i < n; i++) this.#buf[at + i] = 0; // at most 3: a loop beats fill()'s call overhead
   }
 
   /** blob_put(): a whole leaf attr. */
@@ -186,13 +207,42 @@ export class BlobBuf {
     const at = this.#reserve(data.length); // before touching #buf: reserving may replace it
     this.#buf.set(data, at);
   }
+
+  /**
+   * Writes `s` as UTF-8 without a terminator and returns its byte length, or -1 if it contains a NUL (C would
+   * cut the string there; the caller refuses it). ASCII, nearly every string here, is copied char by char with
+   * no allocation; anything else goes through TextEncoder.encodeInto, which gives TextEncoder.encode's bytes.
+   */
+  writeUtf8(s: string): number {
+    const n = s.length;
+    const at = this.#reserve(n);
+    const b = this.#buf;
+    for (let i = 0; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 0x80) return this.#writeUtf8Slow(s, at);
+      if (c === 0) return -1;
+      b[at + i] = c;
+    }
+    return n;
+  }
+
+  #writeUtf8Slow(s: string, at: number): number {
+    if (s.includes("\0")) return -1;
+    this.#len = at;
+    this.#reserve(s.length * 3); // a UTF-16 unit never takes more than 3 bytes in UTF-8
+    const { written } = utf8Encoder.encodeInto(s, this.#buf.subarray(at));
+    this.#len = at + written;
+    return written;
+  }
+
   writeU8(v: number): void {
     const at = this.#reserve(1);
-    this.#view.setUint8(at, v);
+    this.#buf[at] = v;
   }
   writeU16(v: number): void {
     const at = this.#reserve(2);
-    this.#view.setUint16(at, v);
+    this.#buf[at] = v >>> 8;
+    this.#buf[at + 1] = v;
   }
   writeU32(v: number): void {
     const at = this.#reserve(4);
@@ -207,8 +257,16 @@ export class BlobBuf {
     this.#view.setFloat64(at, v);
   }
 
+  /** Overwrites a big-endian u16 written earlier (e.g. a length known only after what follows it). */
+  patchU16(at: number, v: number): void {
+    this.#buf[at] = v >>> 8;
+    this.#buf[at + 1] = v;
+  }
+
   /** A copy of everything written so far. */
   bytes(): Uint8Array {
     return this.#buf.slice(0, this.#len);
   }
 }
+
+const utf8Encoder = new TextEncoder();

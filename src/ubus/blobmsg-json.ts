@@ -22,7 +22,10 @@ export interface JsonObject {
 
 /** Sets an own enumerable property, even for keys like "__proto__" that plain assignment would misinterpret. */
 export function setOwn<T>(obj: Record<string, T>, key: string, value: T): void {
-  Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+  // Only "__proto__" needs defineProperty (assignment would call the prototype setter); defineProperty on every
+  // key made converting a big reply several times slower.
+  if (key === "__proto__") Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+  else obj[key] = value;
 }
 
 export function blobmsgValueToJson(attr: BlobmsgAttr): JsonValue {

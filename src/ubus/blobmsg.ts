@@ -14,8 +14,9 @@
 // - Strings end at their first NUL, as every C reader sees them; invalid UTF-8 decodes to U+FFFD.
 import type { Result } from "../lib/result.ts";
 import { err, ok } from "../lib/result.ts";
-import type { BlobAttr, BlobError } from "./blob.ts";
-import { BlobBuf, BlobEncodeError, blobAttrHdrLen, blobError, blobReadAttr } from "./blob.ts";
+import type { BlobError } from "./blob.ts";
+import { BlobBuf, BlobEncodeError, blobAttrExtended, blobAttrHdrLen, blobAttrIdMask, blobAttrIdShift, blobAttrLenMask, blobPadLen } from "./blob.ts";
+import { decodeCString } from "./cstring.ts";
 
 /** enum blobmsg_type. BOOL is INT8 on the wire. */
 export const BlobmsgType = {
@@ -71,76 +72,88 @@ export interface BlobmsgError {
   readonly message: string;
 }
 
-const utf8Decoder = new TextDecoder("utf-8");
-const utf8Encoder = new TextEncoder();
-
-/** A C string view: up to the first NUL (or the end). */
-export function decodeCString(bytes: Uint8Array): string {
-  const nul = bytes.indexOf(0);
-  return utf8Decoder.decode(nul < 0 ? bytes : bytes.subarray(0, nul));
+/** Thrown inside the decoder and caught at its entry: errors are rare, so the hot path builds no Result per element. */
+class DecodeFailure {
+  constructor(readonly error: BlobmsgError) {}
 }
 
-function dv(bytes: Uint8Array): DataView {
-  return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+function fail(code: BlobmsgErrorCode, offset: number, message: string): never {
+  throw new DecodeFailure({ code, offset, message });
 }
 
 /** Decodes a list of elements (a table's or array's payload, or UBUS_ATTR_DATA's) from bytes[start, end). */
 export function blobmsgParseList(bytes: Uint8Array, start = 0, end = bytes.length, depth = 0): Result<BlobmsgAttr[], BlobmsgError> {
-  if (depth > blobmsgMaxDepth) return err(blobError("too-deep", start, `blobmsg nested deeper than ${blobmsgMaxDepth} levels`));
+  try {
+    return ok(parseList(bytes, new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), start, end, depth));
+  } catch (e) {
+    if (e instanceof DecodeFailure) return err(e.error);
+    throw e;
+  }
+}
+
+/** The elements in bytes[start, end), read in place: `view` is over all of `bytes`, so offsets need no re-basing. */
+function parseList(bytes: Uint8Array, view: DataView, start: number, end: number, depth: number): BlobmsgAttr[] {
+  if (depth > blobmsgMaxDepth) fail("too-deep", start, `blobmsg nested deeper than ${blobmsgMaxDepth} levels`);
   const out: BlobmsgAttr[] = [];
   let offset = start;
   while (offset < end) {
-    const r = blobReadAttr(bytes, offset, end);
-    if (!r.ok) return r;
-    const el = blobmsgDecodeAttr(bytes, r.value.attr, depth);
-    if (!el.ok) return el;
-    out.push(el.value);
-    offset = r.value.next;
+    // blob_attr framing, with blobReadAttr's checks and messages.
+    if (end - offset < blobAttrHdrLen) fail("truncated", offset, `${end - offset} byte(s) left, a blob_attr header needs 4`);
+    const idLen = view.getUint32(offset);
+    const id = (idLen & blobAttrIdMask) >>> blobAttrIdShift;
+    const rawLen = idLen & blobAttrLenMask;
+    if (rawLen < blobAttrHdrLen) fail("bad-len", offset, `blob_attr len ${rawLen} < 4`);
+    const next = offset + blobPadLen(rawLen);
+    if (next > end) {
+      fail("bad-len", offset, `blob_attr id ${id} len ${rawLen} (padded ${blobPadLen(rawLen)}) runs past its container by ${next - end} byte(s)`);
+    }
+    // The blobmsg element inside it.
+    if ((idLen & blobAttrExtended) === 0) fail("not-extended", offset, `blobmsg element id ${id} lacks the extended bit`);
+    if (id > blobmsgTypeLast) fail("bad-type", offset, `blobmsg type ${id} > ${blobmsgTypeLast}`);
+    const payload = offset + blobAttrHdrLen;
+    const payloadLen = rawLen - blobAttrHdrLen;
+    if (payloadLen < 3) fail("bad-name", offset, `blobmsg payload of ${payloadLen} byte(s) has no room for a name header`);
+    const namelen = view.getUint16(payload);
+    const hdrlen = blobmsgHdrlen(namelen);
+    if (hdrlen > payloadLen) fail("bad-name", offset, `blobmsg name header (${hdrlen} bytes) exceeds the payload (${payloadLen})`);
+    if (bytes[payload + 2 + namelen] !== 0) fail("bad-name", offset, "blobmsg name is not NUL-terminated");
+    const name = decodeCString(bytes, payload + 2, payload + 2 + namelen);
+    out.push(decodeValue(bytes, view, id, name, payload + hdrlen, payloadLen - hdrlen, offset, depth));
+    offset = next;
   }
-  return ok(out);
+  return out;
 }
 
-/** Decodes one element; `attr` must have been read from `bytes` (nested lists are parsed in place). */
-export function blobmsgDecodeAttr(bytes: Uint8Array, attr: BlobAttr, depth = 0): Result<BlobmsgAttr, BlobmsgError> {
-  const fail = (code: BlobmsgErrorCode, message: string): Result<never, BlobmsgError> =>
-    err({ code, offset: attr.offset, message });
-  if (!attr.extended) return fail("not-extended", `blobmsg element id ${attr.id} lacks the extended bit`);
-  const type = blobmsgTypeNames[attr.id];
-  if (type === undefined) return fail("bad-type", `blobmsg type ${attr.id} > ${blobmsgTypeLast}`);
-  const p = attr.data;
-  if (p.length < 3) return fail("bad-name", `blobmsg payload of ${p.length} byte(s) has no room for a name header`);
-  const namelen = dv(p).getUint16(0);
-  const hdrlen = blobmsgHdrlen(namelen);
-  if (hdrlen > p.length) return fail("bad-name", `blobmsg name header (${hdrlen} bytes) exceeds the payload (${p.length})`);
-  if (p[2 + namelen] !== 0) return fail("bad-name", "blobmsg name is not NUL-terminated");
-  const name = decodeCString(p.subarray(2, 2 + namelen));
-  const v = p.subarray(hdrlen);
-  const sized = (n: number): boolean => v.length === n;
-  const badLen = (): Result<never, BlobmsgError> => fail("bad-value", `blobmsg ${type} "${name}" has a ${v.length}-byte value`);
-  switch (type) {
-    case "unspec":
-      return ok(v.length > 0 ? { type, name, value: v } : { type, name });
-    case "int8":
-      return sized(1) ? ok({ type, name, value: dv(v).getInt8(0) }) : badLen();
-    case "int16":
-      return sized(2) ? ok({ type, name, value: dv(v).getInt16(0) }) : badLen();
-    case "int32":
-      return sized(4) ? ok({ type, name, value: dv(v).getInt32(0) }) : badLen();
-    case "int64":
-      return sized(8) ? ok({ type, name, value: dv(v).getBigInt64(0) }) : badLen();
-    case "double":
+/** The value of an element of type `id` in bytes[at, at + len); `offset` is the element's, for errors. */
+function decodeValue(bytes: Uint8Array, view: DataView, id: number, name: string, at: number, len: number, offset: number, depth: number): BlobmsgAttr {
+  switch (id) {
+    case BlobmsgType.unspec:
+      return len > 0 ? { type: "unspec", name, value: bytes.subarray(at, at + len) } : { type: "unspec", name };
+    case BlobmsgType.int8:
+      if (len === 1) return { type: "int8", name, value: view.getInt8(at) };
+      break;
+    case BlobmsgType.int16:
+      if (len === 2) return { type: "int16", name, value: view.getInt16(at) };
+      break;
+    case BlobmsgType.int32:
+      if (len === 4) return { type: "int32", name, value: view.getInt32(at) };
+      break;
+    case BlobmsgType.int64:
+      if (len === 8) return { type: "int64", name, value: view.getBigInt64(at) };
+      break;
+    case BlobmsgType.double:
       // libubox only requires ≥ 8 bytes; exactly 8 keeps the model lossless and nothing legitimate sends more.
-      return sized(8) ? ok({ type, name, value: dv(v).getFloat64(0) }) : badLen();
-    case "string":
-      if (v.length < 1 || v[v.length - 1] !== 0) return fail("bad-value", `blobmsg string "${name}" is not NUL-terminated`);
-      return ok({ type, name, value: decodeCString(v) });
-    case "table":
-    case "array": {
-      const start = attr.offset + blobAttrHdrLen + hdrlen;
-      const children = blobmsgParseList(bytes, start, start + v.length, depth + 1);
-      return children.ok ? ok({ type, name, value: children.value }) : children;
-    }
+      if (len === 8) return { type: "double", name, value: view.getFloat64(at) };
+      break;
+    case BlobmsgType.string:
+      if (len < 1 || bytes[at + len - 1] !== 0) fail("bad-value", offset, `blobmsg string "${name}" is not NUL-terminated`);
+      return { type: "string", name, value: decodeCString(bytes, at, at + len) };
+    case BlobmsgType.table:
+      return { type: "table", name, value: parseList(bytes, view, at, at + len, depth + 1) };
+    default: // array: the caller has checked id ≤ BLOBMSG_TYPE_LAST
+      return { type: "array", name, value: parseList(bytes, view, at, at + len, depth + 1) };
   }
+  return fail("bad-value", offset, `blobmsg ${blobmsgTypeNames[id] ?? id} "${name}" has a ${len}-byte value`);
 }
 
 /** Decodes a standalone list of elements (e.g. a copy of UBUS_ATTR_DATA's payload). Never throws. */
@@ -156,21 +169,35 @@ function checkInt(attr: { name: string; type: string; value: number }, min: numb
   return v;
 }
 
-/** Encodes a string as C would see it; an embedded NUL would silently truncate it there, so refuse it. */
-export function encodeCString(s: string, what: string): Uint8Array {
-  if (s.includes("\0")) throw new BlobEncodeError(`${what} contains a NUL character`);
-  return utf8Encoder.encode(s);
+/**
+ * blobmsg_new(): opens an element (ext header, be16 namelen, name, NUL, padding) and returns the cookie for
+ * buf.end(), or -1 if the name contains a NUL (the caller reports it in its own terms). The name is written
+ * straight into the buffer and its length patched in after.
+ */
+export function blobmsgOpen(buf: BlobBuf, type: number, name: string): number {
+  const cookie = buf.start(type, true);
+  const lenAt = buf.length;
+  buf.writeU16(0);
+  const n = buf.writeUtf8(name);
+  if (n < 0) return -1;
+  if (n > 0xffff) throw new BlobEncodeError(`blobmsg name of ${n} bytes exceeds 65535`);
+  buf.patchU16(lenAt, n);
+  buf.writeU8(0);
+  buf.pad();
+  return cookie;
+}
+
+/** Writes a string and its NUL; false if it contains a NUL (the caller reports it in its own terms). */
+export function blobmsgWriteString(buf: BlobBuf, s: string): boolean {
+  if (buf.writeUtf8(s) < 0) return false;
+  buf.writeU8(0);
+  return true;
 }
 
 /** Appends one element (blobmsg_add_field / blobmsg_open_nested). Throws BlobEncodeError on unencodable values. */
 export function blobmsgPut(buf: BlobBuf, attr: BlobmsgAttr): void {
-  const name = encodeCString(attr.name, `blobmsg name "${attr.name}"`);
-  if (name.length > 0xffff) throw new BlobEncodeError(`blobmsg name of ${name.length} bytes exceeds 65535`);
-  const cookie = buf.start(BlobmsgType[attr.type], true);
-  buf.writeU16(name.length);
-  buf.writeBytes(name);
-  buf.writeU8(0);
-  buf.pad();
+  const cookie = blobmsgOpen(buf, BlobmsgType[attr.type], attr.name);
+  if (cookie < 0) throw new BlobEncodeError(`blobmsg name "${attr.name}" contains a NUL character`);
   switch (attr.type) {
     case "unspec":
       if (attr.value !== undefined) buf.writeBytes(attr.value);
@@ -182,7 +209,7 @@ export function blobmsgPut(buf: BlobBuf, attr: BlobmsgAttr): void {
       buf.writeU16(checkInt(attr, -0x8000, 0xffff));
       break;
     case "int32":
-      buf.writeU32(checkInt(attr, -0x80000000, 0xffffffff));
+      buf.writeU32(checkInt(attr, -0x80000000, 0xffffffff) >>> 0);
       break;
     case "int64":
       if (attr.value < -(2n ** 63n) || attr.value >= 2n ** 64n) {
@@ -194,8 +221,7 @@ export function blobmsgPut(buf: BlobBuf, attr: BlobmsgAttr): void {
       buf.writeF64(attr.value);
       break;
     case "string":
-      buf.writeBytes(encodeCString(attr.value, `blobmsg string "${attr.name}"`));
-      buf.writeU8(0);
+      if (!blobmsgWriteString(buf, attr.value)) throw new BlobEncodeError(`blobmsg string "${attr.name}" contains a NUL character`);
       break;
     case "table":
     case "array":
@@ -206,7 +232,7 @@ export function blobmsgPut(buf: BlobBuf, attr: BlobmsgAttr): void {
 }
 
 export function blobmsgPutList(buf: BlobBuf, attrs: readonly BlobmsgAttr[]): void {
-  for (const a of attrs) blobmsgPut(buf, a);
+  for (let i = 0; i < attrs.length; i++) blobmsgPut(buf, attrs[i] as BlobmsgAttr);
 }
 
 /** Encodes a list of elements on its own (what UBUS_ATTR_DATA carries as payload). */

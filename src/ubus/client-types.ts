@@ -85,4 +85,9 @@ export interface UbusClientOptions {
    * messages are dropped and reported: a stuck ubusd must not make the daemon's memory grow without bound.
    */
   readonly maxBacklogBytes?: number;
+  /**
+   * Longest stretch of the event loop spent encoding one reply (default 2 ms); a bigger reply is encoded over
+   * several turns, so the owner's timers are never late by more than that on its account.
+   */
+  readonly replySliceMs?: number;
 }

@@ -11,10 +11,12 @@
 // - nothing here may throw into the socket's event handlers: encode failures and full send queues are reported
 //   through onError and turned into a status, never an exception (a daemon must survive a bad reply or peer).
 import { createConnection } from "node:net";
+import type { Result } from "../lib/result.ts";
 import type { BlobmsgAttr } from "./blobmsg.ts";
+import type { JsonConvertError } from "./blobmsg-json.ts";
 import { jsonToBlobmsg } from "./blobmsg-json.ts";
 import { FrameReader } from "./frame-reader.ts";
-import { encodeJsonMessage } from "./json-message.ts";
+import { encodeJsonMessageSliced } from "./json-message.ts";
 import type { UbusAttr, UbusAttrTable, UbusMessage } from "./message.ts";
 import { UbusMsgType, UbusStatus, attrTable, encodeMessage, ubusMaxMsglen, ubusSystemObjectEvent } from "./message.ts";
 import { signatureToBlobmsg } from "./policy.ts";
@@ -51,6 +53,7 @@ export class UbusClient {
   readonly #timeoutMs: number;
   readonly #maxBacklog: number;
   readonly #onError: (error: Error) => void;
+  readonly #replySliceMs: number;
   readonly #pending = new Map<string, Pending>();
   readonly #objects = new Map<number, Published>();
   #seq = 0;
@@ -65,6 +68,7 @@ export class UbusClient {
     this.#timeoutMs = options.timeoutMs ?? 30000;
     this.#maxBacklog = options.maxBacklogBytes ?? ubusMaxMsglen;
     this.#onError = options.onError ?? (() => undefined);
+    this.#replySliceMs = options.replySliceMs ?? 2;
   }
 
   /** False once the connection is gone: the owner must make a new client. */
@@ -272,18 +276,34 @@ export class UbusClient {
   #invoke(m: UbusMessage, t: UbusAttrTable): void {
     const { objid, method } = t;
     if (objid === undefined || method === undefined) return; // ubusd never forwards these; a reply could not be routed
+    const sendStatus = (status: number): void => {
+      if (t.noReply !== true) this.#send(UbusMsgType.status, m.seq, m.peer, [{ attr: "status", value: status }, { attr: "objid", value: objid }]);
+    };
     const reply = (status: number, data?: Readonly<Record<string, unknown>>): void => {
-      if (data !== undefined) {
-        // Straight from JSON to bytes: replies are the big messages (a 255-instance status is ~320 KiB).
-        const bytes = encodeJsonMessage({ type: UbusMsgType.data, seq: m.seq, peer: m.peer, attrs: [{ attr: "objid", value: objid }] }, data);
+      if (data === undefined) return sendStatus(status);
+      // Straight from JSON to bytes, and in slices: replies are the big messages (a 255-instance status is
+      // ~320 KiB), and encoding one must not hold up the event loop, where the protocol's timers run.
+      // A small reply is sent at once; a big one once its last slice is encoded.
+      const send = (bytes: Result<Uint8Array, JsonConvertError>): void => {
         if (!bytes.ok) {
           this.#onError(new Error(`reply to ${method}: ${bytes.error.path}: ${bytes.error.message}`));
           status = UbusStatus.unknownError; // e.g. a reply over 1 MiB: the caller gets an error, not a timeout
         } else if (!this.#write(bytes.value, UbusMsgType.data)) {
           status = UbusStatus.unknownError;
         }
+        sendStatus(status);
+      };
+      const failed = (e: unknown): void => {
+        this.#onError(new Error(`reply to ${method}: ${e instanceof Error ? e.message : String(e)}`));
+        sendStatus(UbusStatus.unknownError);
+      };
+      try {
+        const bytes = encodeJsonMessageSliced({ type: UbusMsgType.data, seq: m.seq, peer: m.peer, attrs: [{ attr: "objid", value: objid }] }, data, this.#replySliceMs);
+        if (bytes instanceof Promise) bytes.then(send, failed);
+        else send(bytes);
+      } catch (e) {
+        failed(e); // a getter in the reply threw
       }
-      if (t.noReply !== true) this.#send(UbusMsgType.status, m.seq, m.peer, [{ attr: "status", value: status }, { attr: "objid", value: objid }]);
     };
     const obj = this.#objects.get(objid);
     if (obj === undefined) return reply(UbusStatus.notFound);

@@ -183,17 +183,31 @@ function checkField(name: string, v: number, max: number): number {
   return v;
 }
 
+/**
+ * One buffer reused by every encodeMessage(): allocating and growing a fresh one cost more than encoding a
+ * typical (event, status, invoke) message. Taken while in use, so a nested call simply makes its own; not kept
+ * once grown past scratchMaxBytes, so that one big message does not pin its memory.
+ */
+let scratch: BlobBuf | undefined;
+const scratchMaxBytes = 64 * 1024;
+
 /** Encodes one message, byte-identical to libubus for the same attributes in the same order. */
 export function encodeMessage(msg: UbusMessageInit, maxMsglen = ubusMaxMsglen): Uint8Array {
-  const buf = new BlobBuf(64);
-  buf.writeU8(checkField("version", msg.version ?? 0, 0xff));
-  buf.writeU8(checkField("type", msg.type, 0xff));
-  buf.writeU16(checkField("seq", msg.seq, 0xffff));
-  buf.writeU32(checkField("peer", msg.peer, 0xffffffff));
-  const top = buf.start(0);
-  for (const a of msg.attrs ?? []) ubusPutAttr(buf, a);
-  buf.end(top);
-  const body = buf.length - ubusMsghdrLen;
-  if (blobPadLen(body) > maxMsglen) throw new BlobEncodeError(`message body of ${body} bytes exceeds the ${maxMsglen}-byte limit`);
-  return buf.bytes();
+  const buf = scratch ?? new BlobBuf(1024);
+  scratch = undefined;
+  try {
+    buf.writeU8(checkField("version", msg.version ?? 0, 0xff));
+    buf.writeU8(checkField("type", msg.type, 0xff));
+    buf.writeU16(checkField("seq", msg.seq, 0xffff));
+    buf.writeU32(checkField("peer", msg.peer, 0xffffffff));
+    const top = buf.start(0);
+    for (const a of msg.attrs ?? []) ubusPutAttr(buf, a);
+    buf.end(top);
+    const body = buf.length - ubusMsghdrLen;
+    if (blobPadLen(body) > maxMsglen) throw new BlobEncodeError(`message body of ${body} bytes exceeds the ${maxMsglen}-byte limit`);
+    return buf.bytes();
+  } finally {
+    buf.reset();
+    if (buf.capacity <= scratchMaxBytes) scratch = buf;
+  }
 }

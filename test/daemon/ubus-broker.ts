@@ -15,7 +15,8 @@ import { createServer, type Server, type Socket } from "node:net";
 import type { BlobmsgAttr } from "../../src/ubus/blobmsg.ts";
 import { FrameReader } from "../../src/ubus/frame-reader.ts";
 import type { UbusAttr, UbusAttrTable, UbusMessage } from "../../src/ubus/message.ts";
-import { UbusMsgType as T, UbusStatus as S, attrTable, decodeMessage, encodeMessage } from "../../src/ubus/message.ts";
+import { blobParseAttrs } from "../../src/ubus/blob.ts";
+import { UbusAttrId, UbusMsgType as T, UbusStatus as S, attrTable, decodeMessage, encodeMessage, ubusFramePrefixLen } from "../../src/ubus/message.ts";
 import { signatureFromBlobmsg } from "../../src/ubus/policy.ts";
 
 export type IdKind = "client" | "object" | "type";
@@ -42,8 +43,6 @@ export interface BrokerOptions {
 export class BrokerConn {
   readonly reader = new FrameReader();
   readonly objects: Obj[] = [];
-  /** Every message this connection sent to the broker (decoded), for assertions. */
-  readonly received: UbusMessage[] = [];
   closed = false;
   constructor(
     readonly id: number,
@@ -84,13 +83,17 @@ export class UbusBroker {
   receive(conn: BrokerConn, chunk: Uint8Array): void {
     for (const frame of conn.reader.pushFrames(chunk)) {
       if (!frame.ok) return this.disconnect(conn); // ubusd: bad length → disconnect
+      const type = frame.value[1];
+      if (type === T.data || type === T.status) {
+        this.#response(conn, frame.value);
+        continue;
+      }
       const r = decodeMessage(frame.value);
       if (!r.ok) {
         this.dropped.push(`undecodable: ${r.error.message}`);
         continue;
       }
-      conn.received.push(r.value);
-      this.#handle(conn, r.value, frame.value);
+      this.#handle(conn, r.value);
     }
   }
 
@@ -111,7 +114,7 @@ export class UbusBroker {
     this.#send(conn, T.status, m.seq, m.peer, [{ attr: "status", value: code }]);
   }
 
-  #handle(conn: BrokerConn, m: UbusMessage, raw: Uint8Array): void {
+  #handle(conn: BrokerConn, m: UbusMessage): void {
     const t = attrTable(m.attrs);
     const handlers: Partial<Record<number, () => number | undefined>> = {
       [T.ping]: () => (this.#send(conn, T.data, m.seq, m.peer, m.attrs), 0),
@@ -119,8 +122,6 @@ export class UbusBroker {
       [T.removeObject]: () => this.#removeObject(conn, m, t),
       [T.lookup]: () => this.#lookup(conn, m, t),
       [T.invoke]: () => this.#invoke(conn, m, t),
-      [T.status]: () => this.#response(conn, m, t, raw),
-      [T.data]: () => this.#response(conn, m, t, raw),
       [T.subscribe]: () => this.#subscribe(conn, t),
       [T.unsubscribe]: () => this.#unsubscribe(conn, t),
       [T.notify]: () => this.#notify(conn, m, t),
@@ -211,20 +212,35 @@ export class UbusBroker {
     return undefined;
   }
 
-  /** ubusd_handle_response: relayed only when the replier owns OBJID and the peer is a live client. */
-  #response(conn: BrokerConn, m: UbusMessage, t: UbusAttrTable, raw: Uint8Array): undefined {
-    const obj = t.objid !== undefined ? this.objects.get(t.objid) : undefined;
-    const to = [...this.conns].find((c) => c.id === m.peer);
-    const complete = m.type === T.status ? t.status !== undefined : t.data !== undefined;
+  /**
+   * ubusd_handle_response: relayed only when the replier owns OBJID and the peer is a live client. Like ubusd,
+   * it reads only the top-level attributes (ubus_parse_msg): OBJID and STATUS must be int32s, DATA need only be
+   * there, its blobmsg content is not looked at (a 255-instance status is relayed, not decoded).
+   */
+  #response(conn: BrokerConn, raw: Uint8Array): void {
+    const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+    const type = raw[1];
+    const seq = view.getUint16(2);
+    const peer = view.getUint32(4);
+    const attrs = blobParseAttrs(raw, ubusFramePrefixLen, raw.length);
+    if (!attrs.ok) return void this.dropped.push(`undecodable: ${attrs.error.message}`);
+    // blob_parse: the last occurrence wins (blob_id() ignores the ext bit); an int32 is exactly 4 bytes.
+    const int32 = (id: number): number | undefined => {
+      const a = attrs.value.filter((x) => x.id === id).pop();
+      return a?.data.length === 4 ? new DataView(a.data.buffer, a.data.byteOffset, 4).getUint32(0) : undefined;
+    };
+    const objid = int32(UbusAttrId.objid);
+    const obj = objid !== undefined ? this.objects.get(objid) : undefined;
+    const to = [...this.conns].find((c) => c.id === peer);
+    const complete = type === T.status ? int32(UbusAttrId.status) !== undefined : attrs.value.some((x) => x.id === UbusAttrId.data);
     if (!obj || obj.conn !== conn || !to || !complete) {
-      this.dropped.push(`response seq=${m.seq} peer=${m.peer.toString(16)}`);
+      this.dropped.push(`response seq=${seq} peer=${peer.toString(16)}`);
     } else if (!to.closed) {
       // Relayed as is, only the header's peer rewritten to the object id (ubusd does not re-encode either).
-      const out = Uint8Array.from(raw);
+      const out = raw.slice();
       new DataView(out.buffer).setUint32(4, obj.id);
       to.write(out);
     }
-    return undefined;
   }
 
   #eventObject(conn: BrokerConn, method: string, data: UbusAttrTable["data"]): number {

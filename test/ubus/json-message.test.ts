@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
 import { jsonToBlobmsg } from "../../src/ubus/blobmsg-json.ts";
-import { encodeJsonMessage } from "../../src/ubus/json-message.ts";
+import { encodeJsonMessage, encodeJsonMessageSliced } from "../../src/ubus/json-message.ts";
 import { encodeMessage } from "../../src/ubus/message.ts";
 
 type Outcome = { ok: true; hex: string } | { ok: false; path: string };
@@ -20,9 +20,17 @@ function reference(data: unknown, maxMsglen?: number): Outcome {
   }
 }
 
+const init = { type: 2, seq: 7, peer: 0xdeadbeef, attrs: [{ attr: "objid", value: 0x1234 }] } as const;
+const outcome = (r: ReturnType<typeof encodeJsonMessage>): Outcome =>
+  r.ok ? { ok: true, hex: Buffer.from(r.value).toString("hex") } : { ok: false, path: r.error.path };
+
 function fast(data: unknown, maxMsglen?: number): Outcome {
-  const r = encodeJsonMessage({ type: 2, seq: 7, peer: 0xdeadbeef, attrs: [{ attr: "objid", value: 0x1234 }] }, data, maxMsglen);
-  return r.ok ? { ok: true, hex: Buffer.from(r.value).toString("hex") } : { ok: false, path: r.error.path };
+  return outcome(encodeJsonMessage(init, data, maxMsglen));
+}
+
+/** The sliced encoder with a zero slice: it pauses before every member of the top two levels. */
+async function sliced(data: unknown, maxMsglen?: number): Promise<Outcome> {
+  return outcome(await encodeJsonMessageSliced(init, data, 0, maxMsglen));
 }
 
 const keys = fc.oneof(fc.constantFrom("state", "priority", "", "a\u0000b", "__proto__", "ünï", "x".repeat(70)), fc.string());
@@ -60,5 +68,32 @@ describe("encodeJsonMessage", () => {
       assert.deepEqual(fast(c, max), reference(c, max), String(c));
       assert.equal(fast(c, max).ok, false);
     }
+  });
+
+  it("in slices: the same bytes and the same refusals, pausing anywhere", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.dictionary(keys, value, { maxKeys: 6 }), async (data) => {
+        assert.deepEqual(await sliced(data), reference(data));
+      }),
+      { numRuns: 500 },
+    );
+    let deep: unknown = 1;
+    for (let i = 0; i < 70; i++) deep = { d: deep };
+    for (const c of [[1], "x", null, { deep }, { a: { when: new Date(0) } }, { a: { b: 1, f: () => 1 } }, { a: { "x\u0000": 1 } }, { big: "z".repeat(2000) }]) {
+      assert.deepEqual(await sliced(c, 1024), reference(c, 1024), JSON.stringify(c));
+    }
+  });
+
+  it("in slices: a small value is encoded at once; a big one lets the event loop turn in between", async () => {
+    const small = encodeJsonMessageSliced(init, { state: "master", prio: 100 }, 1000);
+    assert.ok(!(small instanceof Promise), "no promise when it fits in one slice");
+    const instances = Object.fromEntries(Array.from({ length: 300 }, (_, i) => [`lan${i}`, { state: "backup", vrid: i % 255, vips: ["192.0.2.1/24"] }]));
+    let turned = false;
+    setImmediate(() => (turned = true));
+    const big = encodeJsonMessageSliced(init, { version: "1", instances }, 0);
+    assert.ok(big instanceof Promise);
+    const bytes = await big;
+    assert.ok(turned, "a setImmediate callback ran before the encoding finished");
+    assert.deepEqual(outcome(bytes), reference({ version: "1", instances }));
   });
 });
