@@ -79,7 +79,9 @@ export function startDaemon(lab: GatewayLab, kind: DaemonKind, router: RouterNam
   const conf = lab.writeFile(`${router}-keepalived.conf`, keepalivedConf(instances, router));
   const pid = join(lab.dir, `${router}-keepalived.pid`);
   const vrrpPid = join(lab.dir, `${router}-keepalived-vrrp.pid`);
-  const proc = lab.spawn(`keepalived-${router}`, lab.ns[router], ["keepalived", "-n", "-l", "-D", "-P", "-f", conf, "-p", pid, "-r", vrrpPid]);
+  // No -D (detailed log): at 255 instances its per-GARP console lines stall keepalived for seconds and it flaps,
+  // which would measure the logging, not VRRP. State changes (INFO) are logged without it.
+  const proc = lab.spawn(`keepalived-${router}`, lab.ns[router], ["keepalived", "-n", "-l", "-P", "-f", conf, "-p", pid, "-r", vrrpPid]);
   return { kind, router, process: proc, pids: () => [proc.pid, ...children(proc.pid)] };
 }
 

@@ -1,18 +1,31 @@
 // Memory and CPU of vrrpd and keepalived running the same instances (1, 100, 255 at 1 s and 100 ms), a master
-// and a backup on the namespace LAN, plus start-up time to Backup and to Master when alone.
-import { readFileSync } from "node:fs";
-import { GatewayLab, VIP4, waitUntil } from "../test/netns/gateway-lab.ts";
+// and a backup on the namespace LAN, in steady state (after SETTLE_MS); plus start-up time to Backup and to Master
+// when alone, and the CPU floor of node itself for comparison.
+import { readdirSync, readFileSync } from "node:fs";
+import { ROUTER_NODE_FLAGS } from "./bundle.ts";
+import { ANY_TRANSITION, GatewayLab, ROUTER_IPV4, VIP4, waitUntil } from "../test/netns/gateway-lab.ts";
 import { gatewayInstances, manyInstances, startDaemon, type DaemonKind, type RunningDaemon } from "./daemons.ts";
 
-const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-function cpuTicks(pid: number): number {
+/** Past every start-up burst: keepalived's garp_master_delay (5 s) repeat, vrrpd's GARP repeats and first GCs. */
+export const SETTLE_MS = 8000;
+export const WINDOW_MS = 5000;
+export const WINDOWS = 3;
+
+/**
+ * CPU time of a process in ns, all its threads (/proc/PID/task/TID/schedstat, first field: time on CPU). Precise
+ * to the ns, where utime/stime count 10 ms ticks, which cannot tell 0.05 % from 0 in a few seconds.
+ */
+function cpuNs(pid: number): number {
   try {
-    // Fields after the parenthesised command: state is 3rd, utime 14th, stime 15th (proc(5)).
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return Number(fields[11]) + Number(fields[12]);
+    return readdirSync(`/proc/${pid}/task`).reduce((sum, tid) => {
+      try {
+        return sum + Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, "utf8").split(" ")[0]);
+      } catch {
+        return sum; // the thread ended meanwhile
+      }
+    }, 0);
   } catch {
     return 0;
   }
@@ -33,33 +46,68 @@ export interface ResourceSample {
   readonly advertIntervalMs: number;
   readonly role: "master" | "backup";
   readonly rssMiB: number;
+  /** Median of WINDOWS windows of WINDOW_MS, one core = 100. */
   readonly cpuPercent: number;
+  /** State changes logged during the windows: anything but 0 means the daemon flapped and the row is not steady. */
+  readonly transitions: number;
 }
 
-async function measureDaemon(daemon: RunningDaemon, windowMs: number): Promise<{ rssMiB: number; cpuPercent: number }> {
-  const pids = daemon.pids();
-  const before = pids.reduce((sum, pid) => sum + cpuTicks(pid), 0);
-  const started = performance.now();
-  await sleep(windowMs);
-  const ticks = daemon.pids().reduce((sum, pid) => sum + cpuTicks(pid), 0) - before;
-  const seconds = (performance.now() - started) / 1000;
-  const rss = daemon.pids().reduce((sum, pid) => sum + rssKiB(pid), 0);
-  return { rssMiB: rss / 1024, cpuPercent: (100 * ticks) / TICKS_PER_SECOND / seconds };
+const TRANSITION_LINE: Record<DaemonKind, RegExp> = { vrrpd: ANY_TRANSITION, keepalived: /Entering (MASTER|BACKUP|FAULT) STATE/ };
+
+const median = (values: readonly number[]): number => [...values].sort((a, b) => a - b)[values.length >> 1] ?? NaN;
+
+/** CPU % of each set of pids, per window, measured over the same windows. */
+async function cpuWindows(pidSets: readonly (() => number[])[]): Promise<number[][]> {
+  const perSet: number[][] = pidSets.map(() => []);
+  for (let w = 0; w < WINDOWS; w++) {
+    const before = pidSets.map((pids) => pids().reduce((sum, pid) => sum + cpuNs(pid), 0));
+    const started = performance.now();
+    await sleep(WINDOW_MS);
+    const seconds = (performance.now() - started) / 1000;
+    pidSets.forEach((pids, i) => {
+      const used = pids().reduce((sum, pid) => sum + cpuNs(pid), 0) - (before[i] ?? 0);
+      perSet[i]?.push((100 * used) / 1e9 / seconds);
+    });
+  }
+  return perSet;
 }
 
-export async function resourcesOnce(kind: DaemonKind, count: number, advertIntervalMs: number, windowMs = 10_000): Promise<ResourceSample[]> {
+export async function resourcesOnce(kind: DaemonKind, count: number, advertIntervalMs: number): Promise<ResourceSample[]> {
   const lab = new GatewayLab();
   try {
     const master = startDaemon(lab, kind, "r1", manyInstances(count, 200, 3, advertIntervalMs));
     const backup = startDaemon(lab, kind, "r2", manyInstances(count, 100, 3, advertIntervalMs));
     const lastVip = manyInstances(count, 200, 3, advertIntervalMs).at(-1)?.vip ?? "";
     await waitUntil(`${count} instances to converge`, () => lab.addresses(lab.ns.r1).includes(lastVip), 60_000, 100);
-    await sleep(2000); // past the start-up burst (GARP repeats, first adverts)
-    const [m, b] = await Promise.all([measureDaemon(master, windowMs), measureDaemon(backup, windowMs)]);
+    await sleep(SETTLE_MS);
+    const linesBefore = [master.process.lines.length, backup.process.lines.length];
+    const [m = [], b = []] = await cpuWindows([() => master.pids(), () => backup.pids()]);
+    const rss = (d: RunningDaemon): number => d.pids().reduce((sum, pid) => sum + rssKiB(pid), 0) / 1024;
+    const transitions = (d: RunningDaemon, from: number): number =>
+      d.process.lines.slice(from).filter((line) => TRANSITION_LINE[kind].test(line)).length;
     return [
-      { daemon: kind, instances: count, advertIntervalMs, role: "master", ...m },
-      { daemon: kind, instances: count, advertIntervalMs, role: "backup", ...b },
+      { daemon: kind, instances: count, advertIntervalMs, role: "master", rssMiB: rss(master), cpuPercent: median(m), transitions: transitions(master, linesBefore[0] ?? 0) },
+      { daemon: kind, instances: count, advertIntervalMs, role: "backup", rssMiB: rss(backup), cpuPercent: median(b), transitions: transitions(backup, linesBefore[1] ?? 0) },
     ];
+  } finally {
+    lab.cleanup();
+  }
+}
+
+/**
+ * The floor under any node daemon: node with the router's flags, receiving `packetsPerSecond` UDP datagrams on the
+ * lab LAN into an empty handler. What a daemon spends per wake-up beyond this is its own.
+ */
+export async function nodeFloorCpuPercent(packetsPerSecond: number): Promise<number> {
+  const lab = new GatewayLab();
+  try {
+    const receiver = `require("node:dgram").createSocket("udp4").on("message", () => {}).bind(40000, "${ROUTER_IPV4.r2}"); setInterval(() => {}, 1 << 30);`;
+    const sender = `const s = require("node:dgram").createSocket("udp4"); const b = Buffer.alloc(40); setInterval(() => s.send(b, 40000, "${ROUTER_IPV4.r2}"), ${1000 / packetsPerSecond});`;
+    const rx = lab.spawn("floor-rx", lab.ns.r2, [process.execPath, ...ROUTER_NODE_FLAGS, "-e", receiver]);
+    lab.spawn("floor-tx", lab.ns.r1, [process.execPath, "-e", sender]);
+    await sleep(SETTLE_MS);
+    const [windows = []] = await cpuWindows([() => [rx.pid]]);
+    return median(windows);
   } finally {
     lab.cleanup();
   }

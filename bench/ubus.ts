@@ -170,6 +170,11 @@ export async function ubusEventBurstBench(instances = 255): Promise<BenchRow[]> 
   try {
     s.request({ type: "expect-events", count: instances });
     await new Promise((r) => setTimeout(r, 50));
+    // The same loop, same length of time, with nothing published: the noise floor the burst is compared with.
+    const idle = monitorEventLoopDelay({ resolution: 1 });
+    idle.enable();
+    await new Promise((r) => setTimeout(r, 200));
+    idle.disable();
     const delay = monitorEventLoopDelay({ resolution: 1 });
     delay.enable();
     const start = performance.now();
@@ -194,6 +199,8 @@ export async function ubusEventBurstBench(instances = 255): Promise<BenchRow[]> 
       { name: `${n}: daemon event-loop delay while publishing, max`, value: ms(delay, (h) => h.max), unit: "ms" },
       { name: `${n}: daemon event-loop delay while publishing, p99`, value: ms(delay, (h) => h.percentile(99)), unit: "ms" },
       { name: `${n}: daemon event-loop delay while publishing, mean`, value: ms(delay, (h) => h.mean), unit: "ms" },
+      { name: "for comparison: event-loop delay over 200 ms with nothing published, max", value: ms(idle, (h) => h.max), unit: "ms" },
+      { name: "for comparison: event-loop delay over 200 ms with nothing published, mean", value: ms(idle, (h) => h.mean), unit: "ms" },
       { name: `${n}: events dropped or failed`, value: s.vrrp.stats.dropped + s.vrrp.stats.failed, unit: "" },
       { name: "queueing one state event (onStateEvent)", value: perEventUs, unit: "µs" },
     ];
