@@ -1,7 +1,8 @@
 // Failover as a client sees it, vrrpd against keepalived in the same run, on the same namespace LAN:
 // the client probes the VIP every 10 ms (UDP echo), and we count probes lost and the longest outage for each
 // event: a crash (daemon killed and cable cut at once), a link cut, a graceful stop, and preemption back.
-// The wire is captured too, to compare the backup's takeover with the RFC's Master_Down_Interval.
+// The wire is captured too, to compare the backup's takeover with the RFC's Master_Down_Interval, and to time a crash
+// or link cut right after one of the master's adverts.
 import { GatewayLab, ROUTER_IPV4, VIP4, waitUntil, type LabProcess } from "../test/netns/gateway-lab.ts";
 import { UdpProber } from "../test/netns/udp-prober.ts";
 import { masterDownIntervalMs, skewTimeMs } from "../src/vrrp/timers.ts";
@@ -40,9 +41,10 @@ interface Measured {
   readonly eventAtMs: number;
 }
 
-async function measure(lab: GatewayLab, run: () => void, done: () => boolean): Promise<Measured> {
+async function measure(lab: GatewayLab, run: () => void, done: () => boolean, before?: () => Promise<void>): Promise<Measured> {
   const prober = new UdpProber(lab, VIP4);
   await waitUntil("the client to be served", () => prober.answered >= 30, 15_000);
+  await before?.();
   const started = performance.now();
   const eventAtMs = Date.now();
   run();
@@ -61,7 +63,26 @@ export async function failoverOnce(daemon: DaemonKind, version: 2 | 3, advertInt
     startDaemon(lab, daemon, "r2", gatewayInstances(100, version, advertIntervalMs));
     await waitUntil("r1 to be master", () => lab.holders(VIP4).join() === "r1", 20_000);
     await sleep(3 * advertIntervalMs);
-    const capture = lab.spawn("tcpdump", lab.sw, ["tcpdump", "-i", "br0", "-n", "-tt", "-l", "ip proto 112"]);
+    // Crash and link cut happen just after one of the master's adverts, as tcpdump sees it: the worst case (a full
+    // Master_Down_Interval of silence) and the same for both daemons. At a random phase the outage would vary by up
+    // to an advert interval from run to run, which at 100 ms or 1 s swamps any difference between the daemons.
+    let onMasterAdvert: (() => void) | undefined;
+    const capture = lab.spawn("tcpdump", lab.sw, ["tcpdump", "-i", "br0", "-n", "-tt", "-l", "ip proto 112"], {
+      onLine: (line) => {
+        const m = ADVERT.exec(line);
+        if (m && m[2] === ROUTER_IPV4.r1 && Number(m[3]) > 0) onMasterAdvert?.();
+      },
+    });
+    const afterMasterAdvert = (): Promise<void> =>
+      Promise.race([
+        new Promise<void>((resolve) => {
+          onMasterAdvert = () => {
+            onMasterAdvert = undefined;
+            resolve();
+          };
+        }),
+        sleep(5 * advertIntervalMs + 2000), // bounded: no advert seen, go at a random phase
+      ]);
     await sleep(300);
     let result: Measured;
     const r2Holds = (): boolean => lab.holders(VIP4).includes("r2");
@@ -75,14 +96,14 @@ export async function failoverOnce(daemon: DaemonKind, version: 2 | 3, advertInt
         lab.cutAtSwitch("r1", true);
         for (const pid of pids) process.kill(pid, "SIGKILL");
       };
-      result = await measure(lab, crash, r2Holds);
+      result = await measure(lab, crash, r2Holds, afterMasterAdvert);
       if (event === "preemption") {
         await sleep(500);
         lab.cutAtSwitch("r1", false);
         result = await measure(lab, () => void startDaemon(lab, daemon, "r1", gatewayInstances(200, version, advertIntervalMs)), () => lab.holders(VIP4).join() === "r1");
       }
     } else if (event === "link-cut") {
-      result = await measure(lab, () => lab.setLink(lab.ns.r1, false), r2Holds);
+      result = await measure(lab, () => lab.setLink(lab.ns.r1, false), r2Holds, afterMasterAdvert);
     } else {
       result = await measure(lab, () => r1.process.kill("SIGTERM"), () => lab.holders(VIP4).join() === "r2");
     }
