@@ -111,9 +111,12 @@ export async function failoverOnce(daemon: DaemonKind, version: 2 | 3, advertInt
     await Promise.race([capture.exited, sleep(1000)]);
     const eventAt = result.eventAtMs;
     const seen = adverts(capture).filter((a) => a.at >= eventAt - 5 * advertIntervalMs);
-    const lastMaster = [...seen].reverse().find((a) => a.src === ROUTER_IPV4.r1 && a.priority > 0 && a.at <= eventAt + 5);
+    // From the wire, not from when the event was triggered: `ip link set down` takes some ms to run, and at 20 ms
+    // intervals the master may get one more advert out meanwhile. The silence starts at its last advert before the
+    // backup's first one (or at its priority-0 advert, for a graceful stop).
     const stop = seen.find((a) => a.src === ROUTER_IPV4.r1 && a.priority === 0);
-    const firstBackup = seen.find((a) => a.src === ROUTER_IPV4.r2 && a.at > (stop?.at ?? lastMaster?.at ?? Infinity));
+    const firstBackup = seen.find((a) => a.src === ROUTER_IPV4.r2 && a.at > (stop?.at ?? eventAt));
+    const lastMaster = [...seen].reverse().find((a) => a.src === ROUTER_IPV4.r1 && a.priority > 0 && a.at < (firstBackup?.at ?? -Infinity));
     let advertGapMinusRfcMs: number | undefined;
     const silentFrom = stop ?? lastMaster;
     if (event !== "preemption" && firstBackup && silentFrom) {

@@ -43,7 +43,9 @@ async function failoverSection(): Promise<void> {
   emit("Events: **crash** = every daemon process killed and the cable cut at once (power loss); **link cut** = the master's LAN");
   emit("link down; **graceful stop** = SIGTERM; **preemption** = the crashed master comes back with the higher priority.");
   emit("Crash and link cut are timed just after one of the master's adverts (seen by tcpdump): the worst case, the same for both.");
-  emit("*RFC gap* = first backup advert after the master's last one, minus Master_Down_Interval (or Skew_Time after priority 0).\n");
+  emit("*RFC gap* = first backup advert after the master's last one, minus Master_Down_Interval (or Skew_Time after priority 0).");
+  emit("*Takeover* = until the new master is the only holder of the VIP. On preemption vrrpd's old master keeps the VIP until the");
+  emit("new master's second advert (make before break), so that column is one advert interval longer; clients see no difference.\n");
   emit("| advert | event | probes lost vrrpd / keepalived | outage ms vrrpd / keepalived (ratio) | takeover ms vrrpd / keepalived | RFC gap ms vrrpd / keepalived |");
   emit("|---|---|---|---|---|---|");
   for (const cfg of FAILOVER_CONFIGS) {
