@@ -2,7 +2,7 @@
 // The daemon owns sockets, netlink and one OS timer; it feeds events in here and carries out the outputs.
 import type { IpFamily } from "./advertisement.ts";
 import { zeroCounters } from "./counters.ts";
-import { ipFamily } from "../lib/ip.ts";
+import { parseIpShared } from "../lib/ip.ts";
 import type { Output, ReceivedPacket } from "./io.ts";
 import type { CoreConfig } from "./model.ts";
 import { LogRateLimiter } from "./rate-limit.ts";
@@ -151,13 +151,7 @@ export class Engine {
    */
   nextWakeup(): number | undefined {
     this.flush();
-    for (;;) {
-      const at = this.deadlines.peekTime();
-      const top = this.deadlines.peek();
-      if (at === undefined || top === undefined) return undefined;
-      if (this.recorded.get(top) === at && this.isLive(top)) return at;
-      this.deadlines.pop(); // superseded by an earlier entry, or the router was removed
-    }
+    return this.liveTopTime();
   }
 
   /** Graceful stop of every instance; the daemon exits once isQuiescent(). */
@@ -316,28 +310,31 @@ export class Engine {
 
   /** The earliest real deadline: stale entries are dropped, early ones re-queued at the router's real deadline. */
   private peekDeadline(): number | undefined {
-    for (;;) {
-      const at = this.deadlines.peekTime();
-      const top = this.deadlines.peek();
-      if (at === undefined || top === undefined) return undefined;
-      if (this.recorded.get(top) !== at || !this.isLive(top)) {
-        this.deadlines.pop(); // superseded by an earlier entry, or the router was removed
-        continue;
-      }
+    for (let at = this.liveTopTime(); at !== undefined; at = this.liveTopTime()) {
+      const top = this.deadlines.peek() as VirtualRouter;
       const due = top.nextDeadline();
       if (due === at) return at;
       this.recorded.set(top, due);
       if (due === undefined) this.deadlines.pop();
       else this.deadlines.replaceTop(due, top);
     }
+    return undefined;
   }
 
-  /** Position in the configuration (retiring routers last), cached until the set of routers changes. */
-  private configurationRank(): ReadonlyMap<VirtualRouter, number> {
-    const all = [...this.routers.values(), ...this.retiring];
-    if (this.rank?.size !== all.length || !all.every((r) => this.rank?.has(r))) {
-      this.rank = new Map(all.map((r, i) => [r, i]));
+  /** The time of the earliest entry that is still its router's live one (no later than that router's deadline). */
+  private liveTopTime(): number | undefined {
+    for (;;) {
+      const at = this.deadlines.peekTime();
+      const top = this.deadlines.peek();
+      if (at === undefined || top === undefined) return undefined;
+      if (this.recorded.get(top) === at && this.isLive(top)) return at;
+      this.deadlines.pop(); // superseded by an earlier entry, or the router was removed
     }
+  }
+
+  /** Position in the configuration (retiring routers last); build() and reapRetired() drop it when that changes. */
+  private configurationRank(): ReadonlyMap<VirtualRouter, number> {
+    this.rank ??= new Map([...this.routers.values(), ...this.retiring].map((r, i) => [r, i]));
     return this.rank;
   }
 
@@ -369,7 +366,11 @@ export class Engine {
   }
 
   private reapRetired(): void {
-    if (this.retiring.length > 0) this.retiring = this.retiring.filter((r) => r.holdsAddresses);
+    if (this.retiring.length === 0) return;
+    const still = this.retiring.filter((r) => r.holdsAddresses);
+    if (still.length === this.retiring.length) return;
+    this.retiring = still;
+    this.rank = undefined;
   }
 }
 
@@ -377,12 +378,8 @@ function notFound(name: string): ControlResult {
   return { ok: false, code: "not-found", message: `no instance named ${name}` };
 }
 
-/** Senders on a LAN are few, so each address is parsed once and remembered (this runs for every packet). */
-const familyCache = new Map<string, 4 | 6 | undefined>();
+/** Per packet: the shared parse memo (senders on a LAN are few) answers without parsing the text again. */
 function familyOf(address: string): 4 | 6 | undefined {
-  if (familyCache.has(address)) return familyCache.get(address);
-  if (familyCache.size >= 1024) familyCache.clear();
-  const family = ipFamily(address);
-  familyCache.set(address, family);
-  return family;
+  const length = parseIpShared(address)?.length;
+  return length === 4 ? 4 : length === 16 ? 6 : undefined;
 }

@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { cmsgSpace, in6Pktinfo, inPktinfo, writeCmsg } from "../../src/platform/linux/cmsg.ts";
 import { emptyReceiveInfo, readReceiveInfo } from "../../src/platform/linux/receive-info.ts";
+import { readSize, writePointer, writeSize } from "../../src/platform/linux/native-words.ts";
 import { parseIpv4Header } from "../../src/platform/linux/ipv4-header.ts";
 import { LAYOUT, POINTER_FREE_SIZES, SyscallError } from "../../src/platform/linux/libc.ts";
 import { attribute, decodeAck, encodeMessage, NLM_F_ACK_TLVS, NLM_F_CAPPED, NLMSG_ERROR, parseAttributes, parseMessages } from "../../src/platform/linux/netlink-message.ts";
@@ -134,4 +135,19 @@ test("SyscallError names the errno", () => {
   const error = new SyscallError("RTM_NEWADDR", 17, "192.0.2.1/24 dev va");
   assert.equal(error.code, "EEXIST");
   assert.match(error.message, /^RTM_NEWADDR: EEXIST \(File exists\): 192\.0\.2\.1\/24 dev va$/);
+});
+
+test("size_t and pointer fields: both widths, the full 53-bit range of sizes, and no BigInt for sizes", () => {
+  const view = new DataView(new ArrayBuffer(16));
+  for (const value of [0, 1, 255, 2 ** 32 - 1, 2 ** 32, 2 ** 32 + 7, 2 ** 53 - 1]) {
+    writeSize(view, 8, value, 8);
+    assert.equal(readSize(view, 8, 8), value);
+    assert.equal(view.getBigUint64(8, true), BigInt(value), "the same bytes as a 64-bit store");
+  }
+  writeSize(view, 0, 300, 4);
+  assert.equal(readSize(view, 0, 4), 300);
+  writePointer(view, 0, 0x7f0012345678n, 8);
+  assert.equal(view.getBigUint64(0, true), 0x7f0012345678n);
+  writePointer(view, 0, 0x12345678n, 4);
+  assert.equal(view.getUint32(0, true), 0x12345678);
 });

@@ -93,6 +93,20 @@ describe("VrrpSocket (two namespaces joined by a veth pair)", () => {
     }
   });
 
+  test("consecutive sends that differ only in source each leave from their own source (the send header is reused only for a repeat)", async (t) => {
+    if (skipWithoutNetns(t)) return;
+    const p = need(pair);
+    const sources = ["192.0.2.1", "192.0.2.11", "192.0.2.11", "192.0.2.1"];
+    const sent = sources.map((src, i) => hex(encode({ ...v3Ipv4, priority: 90 + i }, { family: 4, src, dst: "192.0.2.2" })));
+    for (const [i, src] of sources.entries()) {
+      await p.agentA.call("vrrp.send", { socket: sockets.a4, ifindex: 0, src, dst: "192.0.2.2", hex: sent[i] });
+    }
+    for (const [i, src] of sources.entries()) {
+      const got = await p.agentB.waitFor(packetWith(sockets.b4, sent[i] ?? ""));
+      assert.equal(got.src, src, `send ${i}`);
+    }
+  });
+
   test("a non-local source is an error value, not an exception", async (t) => {
     if (skipWithoutNetns(t)) return;
     const p = need(pair);

@@ -1,7 +1,8 @@
-// Ancillary data (cmsg(3)): how recvmsg tells us the receiving interface, destination and TTL/hop limit, and how
-// sendmsg picks the outgoing interface and source address per packet. The layout depends on sizeof(size_t):
+// Ancillary data (cmsg(3)): how sendmsg picks the outgoing interface and source address per packet (reading what
+// recvmmsg delivers is receive-info.ts). The layout depends on sizeof(size_t):
 // struct cmsghdr { size_t cmsg_len; int cmsg_level; int cmsg_type; } followed by data aligned to sizeof(size_t)
 // (CMSG_ALIGN), so `sizeTBytes` (8 on x86_64/aarch64, 4 on armhf/i386) is a parameter and this file stays pure.
+import { writeSize } from "./native-words.ts";
 import { HOST_LITTLE_ENDIAN } from "./sockaddr.ts";
 
 export interface Cmsg {
@@ -38,8 +39,7 @@ export function writeCmsg(target: Uint8Array, offset: number, message: Cmsg, siz
   const v = view(target);
   target.fill(0, offset, offset + space);
   const length = cmsgHeaderBytes(sizeTBytes) + message.data.length;
-  if (sizeTBytes === 8) v.setBigUint64(offset, BigInt(length), HOST_LITTLE_ENDIAN);
-  else v.setUint32(offset, length, HOST_LITTLE_ENDIAN);
+  writeSize(v, offset, length, sizeTBytes);
   v.setInt32(offset + sizeTBytes, message.level, HOST_LITTLE_ENDIAN);
   v.setInt32(offset + sizeTBytes + 4, message.type, HOST_LITTLE_ENDIAN);
   target.set(message.data, offset + cmsgHeaderBytes(sizeTBytes));

@@ -2,10 +2,8 @@
 // koffi allocation that never moves, because msghdr holds raw pointers into it (a small Uint8Array may live on the
 // V8 heap and move at GC). Allocated once per socket and reused for every call (receiving: receive-batch.ts).
 import { LAYOUT, NativeBuffer, type NativePointer } from "./libc.ts";
+import { alignStruct as align, writePointer, writeSize } from "./native-words.ts";
 import { HOST_LITTLE_ENDIAN, SOCKADDR_STORAGE_BYTES } from "./sockaddr.ts";
-
-const ALIGN_BYTES = 16;
-const align = (n: number): number => Math.ceil(n / ALIGN_BYTES) * ALIGN_BYTES;
 
 export class MessageBuffers {
   /** Views into native memory: valid until free(). */
@@ -28,11 +26,12 @@ export class MessageBuffers {
     this.data = bytes.subarray(dataOffset, dataOffset + dataBytes);
     this.header = new DataView(bytes.buffer, bytes.byteOffset, dataOffset);
     const base = this.native.address;
-    this.writeWord(iovOffset + LAYOUT.iovec.base, base + BigInt(dataOffset));
-    this.writeWord(LAYOUT.msghdr.name, base + BigInt(nameOffset));
-    this.writeWord(LAYOUT.msghdr.iov, base + BigInt(iovOffset));
-    this.writeWord(LAYOUT.msghdr.iovlen, 1n);
-    this.writeWord(LAYOUT.msghdr.control, base + BigInt(controlOffset));
+    const pointer = (offset: number, target: number): void => writePointer(this.header, offset, base + BigInt(target), LAYOUT.pointerBytes);
+    pointer(iovOffset + LAYOUT.iovec.base, dataOffset);
+    pointer(LAYOUT.msghdr.name, nameOffset);
+    pointer(LAYOUT.msghdr.iov, iovOffset);
+    pointer(LAYOUT.msghdr.control, controlOffset);
+    writeSize(this.header, LAYOUT.msghdr.iovlen, 1, LAYOUT.sizeTBytes);
     this.iovLenOffset = iovOffset + LAYOUT.iovec.len;
   }
 
@@ -41,26 +40,13 @@ export class MessageBuffers {
    */
   prepare(nameBytes: number, controlBytes: number, dataBytes: number): NativePointer {
     this.header.setUint32(LAYOUT.msghdr.namelen, Math.min(nameBytes, this.name.length), HOST_LITTLE_ENDIAN);
-    this.writeLength(LAYOUT.msghdr.controllen, Math.min(controlBytes, this.control.length));
-    this.writeLength(this.iovLenOffset, Math.min(dataBytes, this.data.length));
+    writeSize(this.header, LAYOUT.msghdr.controllen, Math.min(controlBytes, this.control.length), LAYOUT.sizeTBytes);
+    writeSize(this.header, this.iovLenOffset, Math.min(dataBytes, this.data.length), LAYOUT.sizeTBytes);
     this.header.setInt32(LAYOUT.msghdr.flags, 0, HOST_LITTLE_ENDIAN);
     return this.native.pointer;
   }
 
   free(): void {
     this.native.free();
-  }
-
-  /** A pointer or size_t field: the same width on every Linux ABI (LP64 or ILP32). */
-  private writeWord(offset: number, value: bigint): void {
-    if (LAYOUT.pointerBytes === 8) this.header.setBigUint64(offset, value, HOST_LITTLE_ENDIAN);
-    else this.header.setUint32(offset, Number(value), HOST_LITTLE_ENDIAN);
-  }
-
-  /** A size_t below 2^32, written without a BigInt (this runs for every packet sent). */
-  private writeLength(offset: number, value: number): void {
-    if (LAYOUT.pointerBytes !== 8) return this.header.setUint32(offset, value, HOST_LITTLE_ENDIAN);
-    this.header.setUint32(offset + (HOST_LITTLE_ENDIAN ? 0 : 4), value, HOST_LITTLE_ENDIAN);
-    this.header.setUint32(offset + (HOST_LITTLE_ENDIAN ? 4 : 0), 0, HOST_LITTLE_ENDIAN);
   }
 }

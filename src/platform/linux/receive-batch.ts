@@ -3,10 +3,8 @@
 // then drains a whole burst of adverts, which matters because a master sends every instance's advert back to back
 // and each call through koffi costs microseconds on an interpreter-only node. Allocated once per socket.
 import { LAYOUT, NativeBuffer, recvmmsgOrErrno } from "./libc.ts";
+import { alignStruct as align, readSize, writePointer, writeSize } from "./native-words.ts";
 import { HOST_LITTLE_ENDIAN, SOCKADDR_STORAGE_BYTES } from "./sockaddr.ts";
-
-const ALIGN_BYTES = 16;
-const align = (n: number): number => Math.ceil(n / ALIGN_BYTES) * ALIGN_BYTES;
 
 /** One received datagram's buffers: views into native memory, valid until the batch is freed. */
 export interface ReceiveSlot {
@@ -21,7 +19,7 @@ export class ReceiveBatch {
   readonly slots: readonly ReceiveSlot[];
   private readonly native: NativeBuffer;
   private readonly headers: DataView;
-  private readonly controlBytesWord: bigint;
+  private readonly controlBytes: number;
   /** Slots whose in/out fields the kernel overwrote in the last call; only those need resetting. */
   private used: number;
 
@@ -36,7 +34,7 @@ export class ReceiveBatch {
     const iovEnd = headersEnd + slotCount * iovBytes;
     const slotBytes = SOCKADDR_STORAGE_BYTES + align(controlBytes) + align(dataBytes);
     this.native = new NativeBuffer(iovEnd + slotCount * slotBytes);
-    this.controlBytesWord = BigInt(controlBytes);
+    this.controlBytes = controlBytes;
     const bytes = this.native.bytes;
     this.headers = new DataView(bytes.buffer, bytes.byteOffset, iovEnd);
     const base = this.native.address;
@@ -47,12 +45,13 @@ export class ReceiveBatch {
       const name = iovEnd + i * slotBytes;
       const control = name + SOCKADDR_STORAGE_BYTES;
       const data = control + align(controlBytes);
-      this.writeWord(iov + LAYOUT.iovec.base, base + BigInt(data));
-      this.writeWord(iov + LAYOUT.iovec.len, BigInt(dataBytes));
-      this.writeWord(header + LAYOUT.msghdr.name, base + BigInt(name));
-      this.writeWord(header + LAYOUT.msghdr.iov, base + BigInt(iov));
-      this.writeWord(header + LAYOUT.msghdr.iovlen, 1n);
-      this.writeWord(header + LAYOUT.msghdr.control, base + BigInt(control));
+      const pointer = (offset: number, target: number): void => writePointer(this.headers, offset, base + BigInt(target), LAYOUT.pointerBytes);
+      pointer(iov + LAYOUT.iovec.base, data);
+      pointer(header + LAYOUT.msghdr.name, name);
+      pointer(header + LAYOUT.msghdr.iov, iov);
+      pointer(header + LAYOUT.msghdr.control, control);
+      writeSize(this.headers, iov + LAYOUT.iovec.len, dataBytes, LAYOUT.sizeTBytes);
+      writeSize(this.headers, header + LAYOUT.msghdr.iovlen, 1, LAYOUT.sizeTBytes);
       const controlArea = bytes.subarray(control, control + controlBytes);
       slots.push({
         name: bytes.subarray(name, control),
@@ -73,7 +72,7 @@ export class ReceiveBatch {
     for (let i = 0; i < this.used; i++) {
       const header = i * LAYOUT.mmsghdr.size;
       this.headers.setUint32(header + LAYOUT.msghdr.namelen, SOCKADDR_STORAGE_BYTES, HOST_LITTLE_ENDIAN);
-      this.writeWord(header + LAYOUT.msghdr.controllen, this.controlBytesWord);
+      writeSize(this.headers, header + LAYOUT.msghdr.controllen, this.controlBytes, LAYOUT.sizeTBytes);
       this.headers.setInt32(header + LAYOUT.msghdr.flags, 0, HOST_LITTLE_ENDIAN);
     }
     const n = recvmmsgOrErrno(fd, this.native.pointer, this.slotCount, flags);
@@ -93,7 +92,7 @@ export class ReceiveBatch {
 
   /** After recvmmsg: how many bytes of ancillary data arrived. */
   controlLength(slot: number): number {
-    return Number(this.readWord(slot * LAYOUT.mmsghdr.size + LAYOUT.msghdr.controllen));
+    return readSize(this.headers, slot * LAYOUT.mmsghdr.size + LAYOUT.msghdr.controllen, LAYOUT.sizeTBytes);
   }
 
   /** After recvmmsg: MSG_TRUNC, MSG_CTRUNC, ... */
@@ -103,16 +102,5 @@ export class ReceiveBatch {
 
   free(): void {
     this.native.free();
-  }
-
-  /** A pointer or size_t field: the same width on every Linux ABI (LP64 or ILP32). */
-  private writeWord(offset: number, value: bigint): void {
-    if (LAYOUT.pointerBytes === 8) this.headers.setBigUint64(offset, value, HOST_LITTLE_ENDIAN);
-    else this.headers.setUint32(offset, Number(value), HOST_LITTLE_ENDIAN);
-  }
-
-  private readWord(offset: number): bigint {
-    if (LAYOUT.pointerBytes === 8) return this.headers.getBigUint64(offset, HOST_LITTLE_ENDIAN);
-    return BigInt(this.headers.getUint32(offset, HOST_LITTLE_ENDIAN));
   }
 }

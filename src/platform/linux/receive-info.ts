@@ -1,8 +1,9 @@
 // What recvmsg's ancillary data says about one received advert (receiving ifindex, TTL / hop limit, and for IPv6
 // the destination), read straight out of the reused control buffer. This is the per-packet path of a backup that
-// hears 255 instances ten times a second, so unlike walkCmsgs it allocates nothing: one record is filled in place.
+// hears 255 instances ten times a second, so it allocates nothing: one record is filled in place.
 import { cmsgAlign, cmsgHeaderBytes, IN_PKTINFO_BYTES, IN6_PKTINFO_BYTES } from "./cmsg.ts";
 import * as k from "./constants.ts";
+import { readSize } from "./native-words.ts";
 import { HOST_LITTLE_ENDIAN } from "./sockaddr.ts";
 
 /** -1 marks a value the kernel did not send. */
@@ -18,8 +19,8 @@ export function emptyReceiveInfo(): ReceiveInfo {
 }
 
 /**
- * CMSG_FIRSTHDR/CMSG_NXTHDR over the first `length` bytes of `control` (viewed by `view`), as walkCmsgs does: a
- * header whose cmsg_len is too small or runs past the end stops the walk. Never throws.
+ * CMSG_FIRSTHDR/CMSG_NXTHDR over the first `length` bytes of the control buffer (viewed by `view`). A header whose
+ * cmsg_len is too small or runs past the end stops the walk, as glibc's CMSG_NXTHDR does. Never throws.
  */
 export function readReceiveInfo(view: DataView, length: number, sizeTBytes: number, into: ReceiveInfo): ReceiveInfo {
   into.ifindex = -1;
@@ -29,8 +30,7 @@ export function readReceiveInfo(view: DataView, length: number, sizeTBytes: numb
   const end = Math.min(length, view.byteLength);
   let offset = 0;
   while (offset + header <= end) {
-    const cmsgLength =
-      sizeTBytes === 8 ? Number(view.getBigUint64(offset, HOST_LITTLE_ENDIAN)) : view.getUint32(offset, HOST_LITTLE_ENDIAN);
+    const cmsgLength = readSize(view, offset, sizeTBytes);
     if (cmsgLength < header || offset + cmsgLength > end) break;
     const level = view.getInt32(offset + sizeTBytes, HOST_LITTLE_ENDIAN);
     const type = view.getInt32(offset + sizeTBytes + 4, HOST_LITTLE_ENDIAN);
