@@ -45,7 +45,9 @@ export interface ResourceSample {
   readonly instances: number;
   readonly advertIntervalMs: number;
   readonly role: "master" | "backup";
+  /** Median and maximum of the RSS samples taken through the windows. */
   readonly rssMiB: number;
+  readonly rssMaxMiB: number;
   /** Median of WINDOWS windows of WINDOW_MS, one core = 100. */
   readonly cpuPercent: number;
   /** State changes logged during the windows: anything but 0 means the daemon flapped and the row is not steady. */
@@ -56,17 +58,31 @@ const TRANSITION_LINE: Record<DaemonKind, RegExp> = { vrrpd: ANY_TRANSITION, kee
 
 const median = (values: readonly number[]): number => [...values].sort((a, b) => a - b)[values.length >> 1] ?? NaN;
 
-/** CPU % of each set of pids, per window, measured over the same windows. */
-async function cpuWindows(pidSets: readonly (() => number[])[]): Promise<number[][]> {
-  const perSet: number[][] = pidSets.map(() => []);
+/** How often RSS is sampled inside the windows: a node heap grows and shrinks, so one sample can miss the peak. */
+const RSS_SAMPLE_MS = 1000;
+
+interface Steady {
+  /** CPU % per window, one core = 100. */
+  readonly cpuPercent: number[];
+  /** RSS of all the daemon's processes, sampled every RSS_SAMPLE_MS through the windows. */
+  readonly rssMiB: number[];
+}
+
+/** CPU % per window and RSS samples of each set of pids, measured over the same windows. */
+async function steadyWindows(pidSets: readonly (() => number[])[]): Promise<Steady[]> {
+  const perSet = pidSets.map((): Steady => ({ cpuPercent: [], rssMiB: [] }));
+  const sampleRss = (): void => pidSets.forEach((pids, i) => perSet[i]?.rssMiB.push(pids().reduce((sum, pid) => sum + rssKiB(pid), 0) / 1024));
   for (let w = 0; w < WINDOWS; w++) {
     const before = pidSets.map((pids) => pids().reduce((sum, pid) => sum + cpuNs(pid), 0));
     const started = performance.now();
-    await sleep(WINDOW_MS);
+    for (let slept = 0; slept < WINDOW_MS; slept += RSS_SAMPLE_MS) {
+      await sleep(RSS_SAMPLE_MS);
+      sampleRss();
+    }
     const seconds = (performance.now() - started) / 1000;
     pidSets.forEach((pids, i) => {
       const used = pids().reduce((sum, pid) => sum + cpuNs(pid), 0) - (before[i] ?? 0);
-      perSet[i]?.push((100 * used) / 1e9 / seconds);
+      perSet[i]?.cpuPercent.push((100 * used) / 1e9 / seconds);
     });
   }
   return perSet;
@@ -81,14 +97,19 @@ export async function resourcesOnce(kind: DaemonKind, count: number, advertInter
     await waitUntil(`${count} instances to converge`, () => lab.addresses(lab.ns.r1).includes(lastVip), 60_000, 100);
     await sleep(SETTLE_MS);
     const linesBefore = [master.process.lines.length, backup.process.lines.length];
-    const [m = [], b = []] = await cpuWindows([() => master.pids(), () => backup.pids()]);
-    const rss = (d: RunningDaemon): number => d.pids().reduce((sum, pid) => sum + rssKiB(pid), 0) / 1024;
+    const steady = await steadyWindows([() => master.pids(), () => backup.pids()]);
     const transitions = (d: RunningDaemon, from: number): number =>
       d.process.lines.slice(from).filter((line) => TRANSITION_LINE[kind].test(line)).length;
-    return [
-      { daemon: kind, instances: count, advertIntervalMs, role: "master", rssMiB: rss(master), cpuPercent: median(m), transitions: transitions(master, linesBefore[0] ?? 0) },
-      { daemon: kind, instances: count, advertIntervalMs, role: "backup", rssMiB: rss(backup), cpuPercent: median(b), transitions: transitions(backup, linesBefore[1] ?? 0) },
-    ];
+    return (["master", "backup"] as const).map((role, i) => ({
+      daemon: kind,
+      instances: count,
+      advertIntervalMs,
+      role,
+      rssMiB: median(steady[i]?.rssMiB ?? []),
+      rssMaxMiB: Math.max(...(steady[i]?.rssMiB ?? [])),
+      cpuPercent: median(steady[i]?.cpuPercent ?? []),
+      transitions: transitions(i === 0 ? master : backup, linesBefore[i] ?? 0),
+    }));
   } finally {
     lab.cleanup();
   }
@@ -106,8 +127,8 @@ export async function nodeFloorCpuPercent(packetsPerSecond: number): Promise<num
     const rx = lab.spawn("floor-rx", lab.ns.r2, [process.execPath, ...ROUTER_NODE_FLAGS, "-e", receiver]);
     lab.spawn("floor-tx", lab.ns.r1, [process.execPath, "-e", sender]);
     await sleep(SETTLE_MS);
-    const [windows = []] = await cpuWindows([() => [rx.pid]]);
-    return median(windows);
+    const [steady] = await steadyWindows([() => [rx.pid]]);
+    return median(steady?.cpuPercent ?? []);
   } finally {
     lab.cleanup();
   }

@@ -67,8 +67,8 @@ async function failoverSection(): Promise<void> {
 }
 
 async function resourcesSection(): Promise<void> {
-  emit(`\n### Memory and CPU (a master and a backup on the LAN, v3; steady state: ${SETTLE_MS / 1000} s after convergence, CPU the median of ${WINDOWS} windows of ${WINDOW_MS / 1000} s, all threads, from /proc schedstat)\n`);
-  emit("| instances | advert | role | RSS MiB vrrpd / keepalived | CPU % vrrpd / keepalived (ratio) | state changes in the windows vrrpd / keepalived |");
+  emit(`\n### Memory and CPU (a master and a backup on the LAN, v3; steady state: ${SETTLE_MS / 1000} s after convergence, CPU the median of ${WINDOWS} windows of ${WINDOW_MS / 1000} s, all threads, from /proc schedstat; RSS sampled every second through the windows)\n`);
+  emit("| instances | advert | role | RSS MiB median (max) vrrpd / keepalived | CPU % vrrpd / keepalived (ratio) | state changes in the windows vrrpd / keepalived |");
   emit("|---|---|---|---|---|---|");
   for (const count of [1, 100, 255]) {
     for (const interval of [1000, 100]) {
@@ -78,7 +78,7 @@ async function resourcesSection(): Promise<void> {
         const a = v.find((s) => s.role === role);
         const b = k.find((s) => s.role === role);
         if (!a || !b) continue;
-        emit(`| ${count} | ${interval} ms | ${role} | ${fmt(a.rssMiB)} / ${fmt(b.rssMiB)} | ${fmt(a.cpuPercent, 2)} / ${fmt(b.cpuPercent, 2)} (${ratio(a.cpuPercent, b.cpuPercent)}) | ${a.transitions} / ${b.transitions} |`);
+        emit(`| ${count} | ${interval} ms | ${role} | ${fmt(a.rssMiB)} (${fmt(a.rssMaxMiB)}) / ${fmt(b.rssMiB)} (${fmt(b.rssMaxMiB)}) | ${fmt(a.cpuPercent, 2)} / ${fmt(b.cpuPercent, 2)} (${ratio(a.cpuPercent, b.cpuPercent)}) | ${a.transitions} / ${b.transitions} |`);
       }
     }
   }

@@ -4,6 +4,7 @@ import type { IpFamily } from "../vrrp/advertisement.ts";
 import type { LinkState } from "../vrrp/engine.ts";
 import type { ReceivedPacket } from "../vrrp/io.ts";
 import type { VirtualAddress, VirtualRoute } from "../vrrp/model.ts";
+import type { OneShotTimerFactory } from "./deadline-timer.ts";
 
 export interface OutgoingAdvert {
   readonly interface: string;
@@ -16,8 +17,15 @@ export interface OutgoingAdvert {
 export interface DataPlane {
   /** Current state of every device, then every change (link up/down, address, device re-created). */
   watchLinks(onChange: (device: string, link: LinkState) => void): Promise<void>;
-  /** Start receiving adverts on these devices and groups (idempotent; called again after a reload). */
-  listen(devices: readonly { device: string; family: IpFamily; group: string }[], onPacket: (packet: ReceivedPacket) => void): Promise<void>;
+  /**
+   * Start receiving adverts on these devices and groups (idempotent; called again after a reload). `onBurstEnd`
+   * follows every run of `onPacket` calls made in one go (at least after each wake-up of the receive path).
+   */
+  listen(
+    devices: readonly { device: string; family: IpFamily; group: string }[],
+    onPacket: (packet: ReceivedPacket) => void,
+    onBurstEnd: () => void,
+  ): Promise<void>;
   send(advert: OutgoingAdvert): void;
   addAddresses(device: string, addresses: readonly VirtualAddress[], routes: readonly VirtualRoute[]): Promise<void>;
   removeAddresses(device: string, addresses: readonly VirtualAddress[], routes: readonly VirtualRoute[]): Promise<void>;
@@ -26,4 +34,6 @@ export interface DataPlane {
   /** Gratuitous ARP / unsolicited NA: `count` frames for each address, from the device. */
   announce(device: string, vrid: number, family: IpFamily, addresses: readonly VirtualAddress[], count: number): void;
   close(): Promise<void>;
+  /** A timer finer than libuv's whole milliseconds, for the protocol deadlines (absent: setTimeout is used). */
+  readonly preciseTimer?: OneShotTimerFactory;
 }

@@ -9,35 +9,66 @@ export interface LagStats {
   readonly meanMs: number;
 }
 
+/** The OS timer under a DeadlineTimer: at most one pending expiry, `delayMs` from now, replaced by each start(). */
+export interface OneShotTimer {
+  start(delayMs: number): void;
+  stop(): void;
+}
+
+export type OneShotTimerFactory = (fire: () => void) => OneShotTimer;
+
+/**
+ * libuv's timer (setTimeout): whole milliseconds on a coarse loop clock, so it fires 1-2.5 ms after the deadline.
+ * The fallback where the platform offers nothing finer (tests with an in-memory data plane, non-Linux).
+ */
+export const libuvTimer: OneShotTimerFactory = (fire) => {
+  let handle: NodeJS.Timeout | undefined;
+  const stop = (): void => {
+    if (handle) clearTimeout(handle);
+    handle = undefined;
+  };
+  return {
+    start(delayMs: number): void {
+      stop();
+      // setTimeout rounds to whole ms and may fire up to 1 ms early on some platforms: aim just past the deadline.
+      handle = setTimeout(() => {
+        handle = undefined;
+        fire();
+      }, Math.max(0, Math.ceil(delayMs)));
+    },
+    stop,
+  };
+};
+
 export class DeadlineTimer {
-  private handle: NodeJS.Timeout | undefined;
+  private readonly os: OneShotTimer;
   private armedAt: number | undefined;
   private stats = { samples: 0, maxMs: 0, lastMs: 0, meanMs: 0 };
 
   constructor(
     private readonly fire: (now: number, lagMs: number) => void,
     private readonly clock: () => number = () => performance.now(),
-  ) {}
+    osTimer: OneShotTimerFactory = libuvTimer,
+  ) {
+    this.os = osTimer(() => this.onTimeout());
+  }
 
   /**
    * Arm for `at` (or disarm when undefined). A later deadline keeps the armed timer: it fires early, the core
    * finds nothing due (a spurious handleTimeout does nothing) and the timer is re-armed then. A backup pushes
-   * its deadline back on every advert it hears, so this saves a clearTimeout/setTimeout per received packet.
+   * its deadline back on every advert it hears, so this saves re-arming the OS timer per received packet.
    */
   arm(at: number | undefined): void {
     if (at === this.armedAt) return;
     if (at !== undefined && this.armedAt !== undefined && at > this.armedAt) return;
-    this.disarm();
-    if (at === undefined) return;
+    if (at === undefined) return this.disarm();
     this.armedAt = at;
-    // setTimeout rounds to whole ms and may fire up to 1 ms early on some platforms: aim just past the deadline.
-    const delayMs = Math.max(0, Math.ceil(at - this.clock()));
-    this.handle = setTimeout(() => this.onTimeout(at), delayMs);
+    this.os.start(at - this.clock());
   }
 
   disarm(): void {
-    if (this.handle) clearTimeout(this.handle);
-    this.handle = undefined;
+    if (this.armedAt === undefined) return;
+    this.os.stop();
     this.armedAt = undefined;
   }
 
@@ -45,8 +76,9 @@ export class DeadlineTimer {
     return { ...this.stats };
   }
 
-  private onTimeout(at: number): void {
-    this.handle = undefined;
+  private onTimeout(): void {
+    const at = this.armedAt;
+    if (at === undefined) return;
     this.armedAt = undefined;
     let now = this.clock();
     if (now < at) now = at; // never hand the core a time before the deadline it asked for

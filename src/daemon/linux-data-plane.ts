@@ -8,8 +8,18 @@ import type { ReceivedPacket } from "../vrrp/io.ts";
 import type { VirtualAddress, VirtualRoute } from "../vrrp/model.ts";
 import { parseMac } from "../vrrp/virtual-mac.ts";
 import { ipFamily, isIpv6LinkLocal } from "../lib/ip.ts";
-import { LinuxPlatform, SyscallError, type AddressInfo, type LinkInfo, type MonitorEvent, type RouteSpec } from "../platform/linux/index.ts";
+import {
+  LinuxPlatform,
+  SyscallError,
+  type AddressInfo,
+  type LinkInfo,
+  type MonitorEvent,
+  type RouteSpec,
+  type VrrpPacket,
+  type VrrpSocket,
+} from "../platform/linux/index.ts";
 import type { DataPlane, OutgoingAdvert } from "./data-plane.ts";
+import type { OneShotTimer } from "./deadline-timer.ts";
 import type { Logger } from "./log.ts";
 
 interface Membership {
@@ -29,13 +39,18 @@ export class LinuxDataPlane implements DataPlane {
   private memberships: Membership[] = [];
   private readonly joined = new Map<string, number>(); // membership key -> ifindex joined on
   private onPacket: ((packet: ReceivedPacket) => void) | undefined;
+  private onBurstEnd: (() => void) | undefined;
   /** Addresses we configured: never a source address, and re-added if someone else removes them. */
   private readonly held = new Map<string, { device: string; address: VirtualAddress }>();
   private refreshQueued = false;
+  private readonly received: { -readonly [K in keyof ReceivedPacket]: ReceivedPacket[K] } = { interface: "", family: 4, src: "", dst: "", ttl: 0, bytes: new Uint8Array(0) };
 
   constructor(private readonly logger: Logger) {
     this.platform = LinuxPlatform.open({ onError: (error) => logger.log("error", `platform: ${error.message}`) });
   }
+
+  /** A timerfd: fires within microseconds of the deadline, where setTimeout is 1-2.5 ms late. */
+  readonly preciseTimer = (fire: () => void): OneShotTimer => this.platform.timer(fire);
 
   async watchLinks(onChange: (device: string, link: LinkState) => void): Promise<void> {
     this.onLink = onChange;
@@ -43,8 +58,9 @@ export class LinuxDataPlane implements DataPlane {
     await this.refresh();
   }
 
-  async listen(devices: readonly Membership[], onPacket: (packet: ReceivedPacket) => void): Promise<void> {
+  async listen(devices: readonly Membership[], onPacket: (packet: ReceivedPacket) => void, onBurstEnd: () => void): Promise<void> {
     this.onPacket = onPacket;
+    this.onBurstEnd = onBurstEnd;
     this.memberships = [...devices];
     if (this.links.size === 0) await this.refresh();
     this.syncMemberships();
@@ -53,7 +69,7 @@ export class LinuxDataPlane implements DataPlane {
   send(advert: OutgoingAdvert): void {
     const link = this.links.get(advert.interface);
     if (!link) return;
-    const socket = this.platform.vrrpSocket(advert.family, (p) => this.deliver(p));
+    const socket = this.socket(advert.family);
     const error = socket.send({ ifindex: link.ifindex, src: advert.src, dst: advert.dst, bytes: advert.bytes });
     if (error) this.logger.log("warning", `sending an advert on ${advert.interface} to ${advert.dst} failed: ${error.message}`);
   }
@@ -114,10 +130,26 @@ export class LinuxDataPlane implements DataPlane {
 
   // ---- internals ----------------------------------------------------------------------------------------
 
+  /** The family's VRRP socket (opened on first use), delivering here. Bound once: send() runs per advert. */
+  private socket(family: IpFamily): VrrpSocket {
+    return this.platform.vrrpSocket(family, this.deliverPacket, this.burstEnded);
+  }
+
+  private readonly deliverPacket = (packet: VrrpPacket): void => this.deliver(packet);
+  private readonly burstEnded = (): void => this.onBurstEnd?.();
+
   private deliver(packet: { ifindex: number; family: IpFamily; src: string; dst: string; ttl: number; bytes: Uint8Array }): void {
     const device = this.names.get(packet.ifindex);
-    if (device === undefined) return;
-    this.onPacket?.({ interface: device, family: packet.family, src: packet.src, dst: packet.dst, ttl: packet.ttl, bytes: packet.bytes });
+    if (device === undefined || this.onPacket === undefined) return;
+    // One record refilled per packet, like the socket's own: the core copies what it keeps (io.ts ReceivedPacket).
+    const received = this.received;
+    received.interface = device;
+    received.family = packet.family;
+    received.src = packet.src;
+    received.dst = packet.dst;
+    received.ttl = packet.ttl;
+    received.bytes = packet.bytes;
+    this.onPacket(received);
   }
 
   private onMonitorEvent(event: MonitorEvent): void {
@@ -178,7 +210,7 @@ export class LinuxDataPlane implements DataPlane {
       const link = this.links.get(m.device);
       const id = `${m.device}|${m.family}|${m.group}`;
       if (!link || this.joined.get(id) === link.ifindex) continue;
-      const socket = this.platform.vrrpSocket(m.family, (p) => this.deliver(p));
+      const socket = this.socket(m.family);
       try {
         socket.join(link.ifindex, m.group);
         this.joined.set(id, link.ifindex);

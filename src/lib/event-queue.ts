@@ -1,7 +1,8 @@
 // A binary min-heap ordered by (time, insertion sequence): equal times pop in the order they were pushed,
 // which keeps simulations deterministic and lets the engine find its earliest deadline in O(log n).
 // It runs for received adverts on a router's interpreter-only node (no optimizing JIT), so sifting moves a hole
-// instead of swapping, and compares inline rather than through helper calls.
+// instead of swapping, and compares inline rather than through helper calls. There, every read of a fractional `at`
+// from an entry allocates a fresh number, so the sifts read each entry's time once and keep it in a local.
 export interface Scheduled<T> {
   readonly at: number;
   readonly seq: number;
@@ -62,11 +63,13 @@ export class EventQueue<T> {
     const heap = this.heap;
     const moving = heap[start];
     if (moving === undefined) return;
+    const at = moving.at;
     let i = start;
     while (i > 0) {
       const parentIndex = (i - 1) >> 1;
       const parent = heap[parentIndex] as Entry<T>;
-      if (parent.at < moving.at || (parent.at === moving.at && parent.seq < moving.seq)) break;
+      const parentAt = parent.at;
+      if (parentAt < at || (parentAt === at && parent.seq < moving.seq)) break;
       heap[i] = parent;
       i = parentIndex;
     }
@@ -78,17 +81,23 @@ export class EventQueue<T> {
     const length = heap.length;
     const moving = heap[start];
     if (moving === undefined) return;
+    const at = moving.at;
     let i = start;
     for (;;) {
       let child = 2 * i + 1;
       if (child >= length) break;
       let smallest = heap[child] as Entry<T>;
+      let smallestAt = smallest.at;
       const right = heap[child + 1];
-      if (right !== undefined && (right.at < smallest.at || (right.at === smallest.at && right.seq < smallest.seq))) {
-        child++;
-        smallest = right;
+      if (right !== undefined) {
+        const rightAt = right.at;
+        if (rightAt < smallestAt || (rightAt === smallestAt && right.seq < smallest.seq)) {
+          child++;
+          smallest = right;
+          smallestAt = rightAt;
+        }
       }
-      if (moving.at < smallest.at || (moving.at === smallest.at && moving.seq < smallest.seq)) break;
+      if (at < smallestAt || (at === smallestAt && moving.seq < smallest.seq)) break;
       heap[i] = smallest;
       i = child;
     }

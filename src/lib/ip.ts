@@ -142,7 +142,8 @@ export function formatIp(bytes: Uint8Array): string {
  * the per-packet path then builds no string for senders it has seen. Bounded like parseIpShared.
  */
 export function formatIpv4At(bytes: Uint8Array, offset: number): string {
-  const key = (((bytes[offset] ?? 0) << 24) | ((bytes[offset + 1] ?? 0) << 16) | ((bytes[offset + 2] ?? 0) << 8) | (bytes[offset + 3] ?? 0)) >>> 0;
+  // Signed 32-bit on purpose: `>>> 0` would make every address above 127.255.255.255 a boxed double per packet.
+  const key = ((bytes[offset] ?? 0) << 24) | ((bytes[offset + 1] ?? 0) << 16) | ((bytes[offset + 2] ?? 0) << 8) | (bytes[offset + 3] ?? 0);
   const known = ipv4Texts.get(key);
   if (known !== undefined) return known;
   if (ipv4Texts.size >= SHARED_PARSES_MAX) ipv4Texts.clear();

@@ -27,6 +27,8 @@ export type ControlResult = { ok: true } | { ok: false; code: "not-found" | "inv
 /** (family, VRID) as one number, looked up per interface: the demultiplexing of every packet builds no string. */
 const familyVrid = (family: IpFamily, vrid: number): number => family * 256 + vrid;
 const NO_ROUTERS: readonly VirtualRouter[] = [];
+/** What handlePacket() returns when a packet produces nothing: readonly in the type, and frozen at run time. */
+const NO_OUTPUTS: readonly Output[] = Object.freeze([]);
 
 export class Engine {
   private routers = new Map<string, VirtualRouter>();
@@ -41,11 +43,12 @@ export class Engine {
   private readonly unknownVrid: Record<string, number> = {};
   private readonly unknownLog = new LogRateLimiter(60_000);
   private started = false;
-  /** Earliest-deadline index: a lazy heap plus the time of each router's live entry (see flush()). */
+  /** Earliest-deadline index: a lazy heap plus the time of each router's live entry (see requeue()). */
   private readonly deadlines = new EventQueue<VirtualRouter>();
   private readonly recorded = new Map<VirtualRouter, number | undefined>();
-  private readonly dirty = new Set<VirtualRouter>();
   private rank: Map<VirtualRouter, number> | undefined;
+  /** Where handlePacket() collects its outputs: a fresh array per packet would allocate for every advert heard. */
+  private readonly packetOutputs: Output[] = [];
 
   constructor(config: CoreConfig) {
     this.build(config, new Map());
@@ -61,39 +64,47 @@ export class Engine {
     return out;
   }
 
-  handlePacket(now: number, packet: ReceivedPacket): Output[] {
-    const out: Output[] = [];
+  /**
+   * A backup hearing its master gets nothing to do from nearly every packet, so that result is one shared, frozen
+   * empty array rather than a new one per packet: callers read the outputs and must not modify them.
+   */
+  handlePacket(now: number, packet: ReceivedPacket): readonly Output[] {
+    const out = this.packetOutputs;
+    out.length = 0; // already empty, unless a previous call threw halfway
+    this.receivePacket(now, packet, out);
+    return out.length === 0 ? NO_OUTPUTS : out.splice(0);
+  }
+
+  private receivePacket(now: number, packet: ReceivedPacket, out: Output[]): void {
     if (familyOf(packet.src) !== packet.family || familyOf(packet.dst) !== packet.family) {
       // The platform layer should never hand us this; refuse it rather than trust it.
       if (this.unknownLog.allow("bad-ip", now)) {
         out.push({ type: "log", level: "warning", message: `ignored a packet whose addresses ${packet.src} -> ${packet.dst} are not IPv${packet.family}` });
       }
-      return out;
+      return;
     }
     const vrid = packet.bytes.length >= 2 ? packet.bytes[1] : undefined;
     const router = vrid === undefined ? undefined : this.byInterface.get(packet.interface)?.get(familyVrid(packet.family, vrid));
-    const retiring =
-      this.retiring.length === 0
-        ? NO_ROUTERS
-        : this.retiring.filter((old) => old.config.interface === packet.interface && old.config.family === packet.family && old.config.vrid === vrid);
+    const retiring = this.retiring.length === 0 ? NO_ROUTERS : this.retiringFor(packet, vrid);
     if (router === undefined && retiring.length === 0) {
       const key = `${packet.interface}/ipv${packet.family}`;
       this.unknownVrid[key] = (this.unknownVrid[key] ?? 0) + 1;
       if (this.unknownLog.allow(key, now)) {
         out.push({ type: "log", level: "debug", message: `advert for unconfigured VRID ${vrid ?? "?"} on ${key} from ${packet.src}` });
       }
-      return out;
+      return;
     }
     if (router !== undefined) {
       router.receive(now, packet, out);
       this.touch(router);
     }
-    for (const old of retiring) {
+    // An index loop: for-of would allocate an iterator per packet on an interpreter-only node, even when empty.
+    for (let i = 0; i < retiring.length; i++) {
+      const old = retiring[i] as VirtualRouter;
       old.receive(now, packet, out);
       this.touch(old);
     }
     this.reapRetired();
-    return out;
   }
 
   setLink(now: number, device: string, link: LinkState): Output[] {
@@ -115,7 +126,6 @@ export class Engine {
 
   handleTimeout(now: number): Output[] {
     const out: Output[] = [];
-    this.flush();
     const due: VirtualRouter[] = [];
     for (let next = this.peekDeadline(); next !== undefined && next <= now; next = this.peekDeadline()) {
       const entry = this.deadlines.pop();
@@ -129,17 +139,15 @@ export class Engine {
       const rank = this.configurationRank();
       due.sort((a, b) => (rank.get(a) ?? 0) - (rank.get(b) ?? 0));
     }
-    for (const router of due) {
-      router.handleTimeout(now, out);
-      this.touch(router);
-    }
+    for (const router of due) router.handleTimeout(now, out);
+    // Only once all are handled: one may still move another's timers (sync groups pull their members along).
+    for (const router of due) this.touch(router);
     this.reapRetired();
     return out;
   }
 
   /** The earliest time handleTimeout() has work to do: exact (tests, status). */
   nextDeadline(): number | undefined {
-    this.flush();
     return this.peekDeadline();
   }
 
@@ -150,7 +158,6 @@ export class Engine {
    * exactness here is wasted: it pays one heap sift per received advert for a time it then ignores.
    */
   nextWakeup(): number | undefined {
-    this.flush();
     return this.liveTopTime();
   }
 
@@ -280,32 +287,30 @@ export class Engine {
 
   /** A router's timers may have changed: so may its sync group's (members pull each other along). */
   private touch(router: VirtualRouter): void {
-    this.dirty.add(router);
+    this.requeue(router);
     const group = this.groupOf.get(router.name);
-    if (group) for (const member of group.members) this.dirty.add(member);
+    if (group) for (const member of group.members) this.requeue(member);
   }
 
   private touchAll(): void {
-    for (const router of this.routers.values()) this.dirty.add(router);
-    for (const router of this.retiring) this.dirty.add(router);
+    for (const router of this.routers.values()) this.requeue(router);
+    for (const router of this.retiring) this.requeue(router);
   }
 
   /**
-   * Re-arms the heap for routers whose timers may have moved. A deadline that moved *later* (a backup's
+   * Re-arms the heap for a router whose timers may have moved, right after the input that moved them (the caller
+   * touches every router an input reached once that input is done). A deadline that moved *later* (a backup's
    * Master_Down_Timer on every advert) pushes nothing: the earlier entry stays, and when it surfaces peekDeadline()
    * re-queues it at the router's real deadline. So a backup receiving adverts costs one heap operation per
    * Master_Down_Interval rather than one per advert, and the heap holds about one entry per router.
    */
-  private flush(): void {
-    for (const router of this.dirty) {
-      const due = router.nextDeadline();
-      if (due === undefined) continue; // the entry in the heap, if any, is dropped when it surfaces
-      const queued = this.recorded.get(router);
-      if (queued !== undefined && queued <= due) continue;
-      this.recorded.set(router, due);
-      this.deadlines.push(due, router);
-    }
-    this.dirty.clear();
+  private requeue(router: VirtualRouter): void {
+    const due = router.nextDeadline();
+    if (due === undefined) return; // the entry in the heap, if any, is dropped when it surfaces
+    const queued = this.recorded.get(router);
+    if (queued !== undefined && queued <= due) return;
+    this.recorded.set(router, due);
+    this.deadlines.push(due, router);
   }
 
   /** The earliest real deadline: stale entries are dropped, early ones re-queued at the router's real deadline. */
@@ -340,6 +345,14 @@ export class Engine {
 
   private isLive(router: VirtualRouter): boolean {
     return this.routers.get(router.name) === router || this.retiring.includes(router);
+  }
+
+  /**
+   * Retiring routers that name this packet's VRID. A method of its own: a closure inside handlePacket() would make
+   * every call allocate a context for the variables it captures, even when no router is retiring.
+   */
+  private retiringFor(packet: ReceivedPacket, vrid: number | undefined): VirtualRouter[] {
+    return this.retiring.filter((old) => old.config.interface === packet.interface && old.config.family === packet.family && old.config.vrid === vrid);
   }
 
   private applyLink(now: number, router: VirtualRouter, out: Output[]): void {

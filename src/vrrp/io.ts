@@ -26,6 +26,7 @@ export type TransitionReason =
   | "switchover"
   | "removed";
 
+/** Valid for the duration of the call only: the daemon refills one record per packet, so keep fields, not the record. */
 export interface ReceivedPacket {
   readonly interface: string;
   readonly family: IpFamily;

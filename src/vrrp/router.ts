@@ -31,6 +31,15 @@ interface GarpBurst {
   readonly count: number;
 }
 
+/** Skew_Time and Master_Down_Interval, with the configuration, priority and interval they were computed from. */
+interface TimerValues {
+  readonly config: InstanceConfig;
+  readonly priority: number;
+  readonly masterAdverIntervalMs: number;
+  readonly skewTimeMs: number;
+  readonly masterDownIntervalMs: number;
+}
+
 export class VirtualRouter {
   state: State = "initialize";
   /** True once the master-down timer fired while the sync group held this member back. */
@@ -54,6 +63,8 @@ export class VirtualRouter {
   private garpBursts: GarpBurst[] = [];
   private garpRefreshAt: number | undefined;
   private lastLowerPrioGarpAt: number | undefined;
+  /** What timerValues() last computed: a backup needs it for every advert, and its inputs rarely change. */
+  private timerMemo: TimerValues | undefined;
 
   /** Make-before-break: addresses stay until the new master is heard or this deadline passes. */
   private holdingAddresses = false;
@@ -176,18 +187,15 @@ export class VirtualRouter {
     }
   }
 
+  /** Runs for every received advert: no closure or array here, which would allocate on an interpreter-only node. */
   nextDeadline(): number | undefined {
-    let next: number | undefined;
-    const consider = (t: number | undefined): void => {
-      if (t !== undefined && (next === undefined || t < next)) next = t;
-    };
-    consider(this.releaseDeadline);
+    let next = this.releaseDeadline;
     if (this.state === "master") {
-      consider(this.adverTimer);
-      consider(this.garpBursts[0]?.at);
-      consider(this.garpRefreshAt);
+      next = earlier(next, this.adverTimer);
+      next = earlier(next, this.garpBursts[0]?.at);
+      next = earlier(next, this.garpRefreshAt);
     } else if (this.state === "backup") {
-      consider(this.masterDownTimer);
+      next = earlier(next, this.masterDownTimer);
     }
     return next;
   }
@@ -257,8 +265,8 @@ export class VirtualRouter {
       masterPriority: this.state === "master" ? this.effectivePriority : (this.masterPriority ?? null),
       advertIntervalMs: this.config.advertIntervalMs,
       masterAdverIntervalMs: this.masterAdverIntervalMs,
-      skewTimeMs: skewTimeMs(v, this.effectivePriority, this.masterAdverIntervalMs),
-      masterDownIntervalMs: this.masterDownIntervalMs(),
+      skewTimeMs: this.timerValues().skewTimeMs,
+      masterDownIntervalMs: this.timerValues().masterDownIntervalMs,
       masterDownTimerMs: this.state === "backup" ? remaining(this.masterDownTimer) : null,
       adverTimerMs: this.state === "master" ? remaining(this.adverTimer) : null,
       preempt: this.config.preempt,
@@ -274,14 +282,14 @@ export class VirtualRouter {
   private receiveAsBackup(now: number, advert: Advertisement, src: string, out: Output[]): void {
     if (advert.priority === PRIORITY_STOP) {
       // §6.4.2: "Set the Master_Down_Timer to Skew_Time".
-      this.masterDownTimer = now + skewTimeMs(this.config.version, this.effectivePriority, this.masterAdverIntervalMs);
+      this.masterDownTimer = now + this.timerValues().skewTimeMs;
       this.masterAddress = src;
       this.masterPriority = 0;
       return;
     }
     if (this.acceptsAsMaster(now, advert.priority)) {
       if (advert.version === 3) this.learnInterval(now, advert.maxAdverIntCs * 10, src, out);
-      this.masterDownTimer = now + this.masterDownIntervalMs();
+      this.masterDownTimer = now + this.timerValues().masterDownIntervalMs;
       this.masterAddress = src;
       this.masterPriority = advert.priority;
       this.wantMaster = false;
@@ -397,7 +405,7 @@ export class VirtualRouter {
     this.clearTimers();
     if (wasMaster) this.counters.release_master++;
     if (!opts.keepAddresses) this.removeAddresses(out);
-    this.masterDownTimer = now + this.masterDownIntervalMs();
+    this.masterDownTimer = now + this.timerValues().masterDownIntervalMs;
     this.transition(now, "backup", reason, out);
   }
 
@@ -450,9 +458,25 @@ export class VirtualRouter {
 
   // ---- helpers ------------------------------------------------------------------------------------------
 
-  private masterDownIntervalMs(): number {
+  /**
+   * Skew_Time and Master_Down_Interval for the current configuration, priority and Master_Adver_Interval. Those
+   * change rarely, while computing the values for every advert allocates on an interpreter-only node; comparing
+   * the inputs (rather than clearing the memo wherever one changes) keeps it right whatever changes them.
+   */
+  private timerValues(): TimerValues {
+    const memo = this.timerMemo;
     const c = this.config;
-    return masterDownIntervalMs(c.version, this.effectivePriority, this.masterAdverIntervalMs, c.downTimerAdverts);
+    const priority = this.effectivePriority;
+    const intervalMs = this.masterAdverIntervalMs;
+    if (memo !== undefined && memo.config === c && memo.priority === priority && memo.masterAdverIntervalMs === intervalMs) return memo;
+    this.timerMemo = {
+      config: c,
+      priority,
+      masterAdverIntervalMs: intervalMs,
+      skewTimeMs: skewTimeMs(c.version, priority, intervalMs),
+      masterDownIntervalMs: masterDownIntervalMs(c.version, priority, intervalMs, c.downTimerAdverts),
+    };
+    return this.timerMemo;
   }
 
   private learnInterval(now: number, intervalMs: number, src: string, out: Output[]): void {
@@ -471,7 +495,7 @@ export class VirtualRouter {
   }
 
   private holdForRelease(now: number): void {
-    if (this.holdingAddresses) this.releaseDeadline = now + this.masterDownIntervalMs();
+    if (this.holdingAddresses) this.releaseDeadline = now + this.timerValues().masterDownIntervalMs;
   }
 
   private drop(now: number, out: Output[], counter: CounterName, message: string): void {
@@ -520,4 +544,10 @@ export class VirtualRouter {
   private log(out: Output[], level: "error" | "warning" | "info" | "debug", message: string): void {
     out.push({ type: "log", level, instance: this.name, message });
   }
+}
+
+/** The earlier of two optional deadlines (undefined: no deadline). */
+function earlier(a: number | undefined, b: number | undefined): number | undefined {
+  if (a === undefined) return b;
+  return b !== undefined && b < a ? b : a;
 }

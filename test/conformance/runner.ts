@@ -99,7 +99,7 @@ export function runScenario(s: Scenario): void {
     const where = `${s.name} step ${i} (${step.do} at ${step.at})`;
     assert.ok(step.at >= now, `${where}: steps go forward in time`);
     now = step.at;
-    let outputs: Output[];
+    let outputs: readonly Output[];
     switch (step.do) {
       case "start":
         outputs = engine.start(now);

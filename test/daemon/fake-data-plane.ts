@@ -23,6 +23,7 @@ export class FakeDataPlane implements DataPlane {
   readonly journal: string[] = [];
   linkUp = true;
   private onPacket: ((p: ReceivedPacket) => void) | undefined;
+  private onBurstEnd: (() => void) | undefined;
   private onLink: ((device: string, link: LinkState) => void) | undefined;
 
   constructor(
@@ -45,12 +46,19 @@ export class FakeDataPlane implements DataPlane {
     this.onLink?.(this.device, { up, ipv4: this.ipv4 });
   }
 
-  async listen(_devices: readonly { device: string; family: IpFamily; group: string }[], onPacket: (p: ReceivedPacket) => void): Promise<void> {
+  async listen(
+    _devices: readonly { device: string; family: IpFamily; group: string }[],
+    onPacket: (p: ReceivedPacket) => void,
+    onBurstEnd: () => void,
+  ): Promise<void> {
     this.onPacket = onPacket;
+    this.onBurstEnd = onBurstEnd;
   }
 
+  /** One packet, as a burst of its own. */
   receive(packet: ReceivedPacket): void {
     this.onPacket?.(packet);
+    this.onBurstEnd?.();
   }
 
   send(advert: OutgoingAdvert): void {
@@ -78,5 +86,6 @@ export class FakeDataPlane implements DataPlane {
 
   async close(): Promise<void> {
     this.onPacket = undefined;
+    this.onBurstEnd = undefined;
   }
 }

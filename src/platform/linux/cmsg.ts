@@ -15,7 +15,8 @@ export const IN_PKTINFO_BYTES = 12;
 export const IN6_PKTINFO_BYTES = 20;
 
 export function cmsgAlign(length: number, sizeTBytes: number): number {
-  return Math.ceil(length / sizeTBytes) * sizeTBytes;
+  // sizeof(size_t) is a power of two; integer masking keeps this off doubles (it runs per cmsg per packet).
+  return (length + sizeTBytes - 1) & -sizeTBytes;
 }
 
 /** CMSG_LEN(0): the header size, itself aligned. */

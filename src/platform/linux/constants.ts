@@ -77,3 +77,8 @@ export const ENODEV = 19;
 export const EADDRINUSE = 98;
 export const EADDRNOTAVAIL = 99;
 export const EBADF = 9;
+
+// <linux/time.h>, <sys/timerfd.h> (TFD_* are O_NONBLOCK and O_CLOEXEC)
+export const CLOCK_MONOTONIC = 1;
+export const TFD_NONBLOCK = 0o4000;
+export const TFD_CLOEXEC = 0o2000000;

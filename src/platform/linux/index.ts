@@ -6,12 +6,14 @@ import { ifIndexToName, ifNameToIndex, SyscallError } from "./libc.ts";
 import { LinkMonitor, type MonitorEvent } from "./link-monitor.ts";
 import { Rtnetlink } from "./netlink.ts";
 import { PacketSender } from "./packet-socket.ts";
+import { TimerFd } from "./timer-fd.ts";
 import { VrrpSocket, type Family, type VrrpPacket } from "./vrrp-socket.ts";
 
 export { SyscallError } from "./libc.ts";
 export { LinkMonitor, type LinkChange, type MonitorEvent } from "./link-monitor.ts";
 export { Rtnetlink, type NetlinkResult } from "./netlink.ts";
 export { PacketReceiver, PacketSender, type CapturedFrame } from "./packet-socket.ts";
+export { TimerFd } from "./timer-fd.ts";
 export { primaryAddresses, type PrimaryAddresses } from "./rtnetlink-decode.ts";
 export type { AddressInfo, AddressSpec, LinkInfo, RouteSpec, RouteType, Scope } from "./rtnetlink-types.ts";
 export {
@@ -36,6 +38,7 @@ export class LinuxPlatform {
   private readonly vrrp = new Map<Family, VrrpSocket>();
   private frames: PacketSender | undefined;
   private readonly monitors = new Set<LinkMonitor>();
+  private readonly timers = new Set<TimerFd>();
   private closed = false;
 
   private constructor(private readonly options: LinuxPlatformOptions) {
@@ -52,13 +55,13 @@ export class LinuxPlatform {
 
   /**
    * The VRRP socket of one family, opened on first call (CAP_NET_RAW). One socket serves every instance and
-   * interface of that family; `onPacket` is bound by the first call. Throws SyscallError.
+   * interface of that family; `onPacket` and `onBurstEnd` are bound by the first call. Throws SyscallError.
    */
-  vrrpSocket(family: Family, onPacket: (packet: VrrpPacket) => void): VrrpSocket {
+  vrrpSocket(family: Family, onPacket: (packet: VrrpPacket) => void, onBurstEnd?: () => void): VrrpSocket {
     const existing = this.vrrp.get(family);
     if (existing !== undefined) return existing;
     this.assertOpen();
-    const socket = VrrpSocket.open({ family, onPacket, onError: this.options.onError });
+    const socket = VrrpSocket.open({ family, onPacket, onError: this.options.onError, ...(onBurstEnd ? { onBurstEnd } : {}) });
     this.vrrp.set(family, socket);
     return socket;
   }
@@ -87,6 +90,14 @@ export class LinuxPlatform {
     return monitor;
   }
 
+  /** A one-shot timerfd whose expiry calls `onExpire` on the loop; closed with the platform. Throws SyscallError. */
+  timer(onExpire: () => void): TimerFd {
+    this.assertOpen();
+    const timer = new TimerFd(onExpire, this.options.onError);
+    this.timers.add(timer);
+    return timer;
+  }
+
   /** if_nametoindex(3) in this process's network namespace; the SyscallError (ENODEV) as a value. */
   ifindex(name: string): number | SyscallError {
     return ifNameToIndex(name);
@@ -104,6 +115,8 @@ export class LinuxPlatform {
     this.frames?.close();
     for (const monitor of this.monitors) monitor.close();
     this.monitors.clear();
+    for (const timer of this.timers) timer.close();
+    this.timers.clear();
     this.netlink.close();
   }
 

@@ -76,6 +76,12 @@ const c = {
     number
   >,
   close: lib.func("int close(int fd)") as Fn<[number], number>,
+  read: lib.func("intptr_t read(int fd, _Out_ void *buf, size_t n)") as Fn<[number, Uint8Array, number], number>,
+  timerfdCreate: lib.func("int timerfd_create(int clockid, int flags)") as Fn<[number, number], number>,
+  timerfdSettime: lib.func("int timerfd_settime(int fd, int flags, const void *value, void *old)") as Fn<
+    [number, number, Uint8Array, null],
+    number
+  >,
   ifNameToIndex: lib.func("unsigned int if_nametoindex(const char *name)") as Fn<[string], number>,
   ifIndexToName: lib.func("char *if_indextoname(unsigned int index, _Out_ uint8_t *name)") as Fn<[number, Uint8Array], unknown>,
   strerror: lib.func("const char *strerror(int errnum)") as Fn<[number], string>,
@@ -172,6 +178,21 @@ export function recvmmsgOrErrno(fd: number, msgvec: NativePointer, slots: number
   return n < 0 ? -lastErrno() : n;
 }
 
+/** read(2) into `data`: bytes read, or -errno (EAGAIN on an empty non-blocking fd is not an error object). */
+export function readOrErrno(fd: number, data: Uint8Array): number {
+  const n = c.read(fd, data, data.length);
+  return n < 0 ? -lastErrno() : n;
+}
+
+export function timerfdCreate(clockId: number, flags: number): number {
+  return check("timerfd_create", c.timerfdCreate(clockId, flags));
+}
+
+/** timerfd_settime(2) with a relative `struct itimerspec` the caller laid out; throws (EBADF only, in practice). */
+export function timerfdSettime(fd: number, itimerspec: Uint8Array): void {
+  check("timerfd_settime", c.timerfdSettime(fd, 0, itimerspec, null));
+}
+
 /** close(2) never throws: an fd that cannot be closed is reported, and retrying (even on EINTR) is wrong on Linux. */
 export function close(fd: number): SyscallError | undefined {
   return c.close(fd) < 0 ? lastError("close") : undefined;
@@ -234,6 +255,8 @@ const cmsghdr = koffi.struct("vrrpd_cmsghdr", { cmsg_len: "size_t", cmsg_level: 
 export const LAYOUT = {
   pointerBytes: koffi.sizeof("void *"),
   sizeTBytes: koffi.sizeof("size_t"),
+  /** tv_sec and tv_nsec of the `timerfd_settime` symbol's struct timespec are `long`s (see timer-fd.ts). */
+  longBytes: koffi.sizeof("long"),
   iovec: { size: koffi.sizeof(iovec), base: koffi.offsetof(iovec, "iov_base"), len: koffi.offsetof(iovec, "iov_len") },
   msghdr: {
     size: koffi.sizeof(msghdr),

@@ -5,6 +5,8 @@
 import { HOST_LITTLE_ENDIAN } from "./sockaddr.ts";
 
 const TWO_TO_32 = 2 ** 32;
+/** Below this, a size is one 32-bit word and the high word is 0: no arithmetic on 2^32 (a boxed double). */
+const SMALL_SIZE_LIMIT = 2 ** 31;
 
 /** Offsets of the struct areas in one native allocation: 16-byte aligned, as malloc would give them. */
 export function alignStruct(bytes: number): number {
@@ -20,6 +22,11 @@ export function writePointer(view: DataView, offset: number, address: bigint, wo
 /** A size_t (below 2^53) into a field `wordBytes` wide. */
 export function writeSize(view: DataView, offset: number, value: number, wordBytes: number): void {
   if (wordBytes !== 8) return view.setUint32(offset, value, HOST_LITTLE_ENDIAN);
+  if (value < SMALL_SIZE_LIMIT) {
+    view.setUint32(offset + (HOST_LITTLE_ENDIAN ? 0 : 4), value, HOST_LITTLE_ENDIAN);
+    view.setUint32(offset + (HOST_LITTLE_ENDIAN ? 4 : 0), 0, HOST_LITTLE_ENDIAN);
+    return;
+  }
   const low = value % TWO_TO_32;
   const high = (value - low) / TWO_TO_32;
   view.setUint32(offset + (HOST_LITTLE_ENDIAN ? 0 : 4), low, HOST_LITTLE_ENDIAN);
@@ -31,5 +38,6 @@ export function readSize(view: DataView, offset: number, wordBytes: number): num
   if (wordBytes !== 8) return view.getUint32(offset, HOST_LITTLE_ENDIAN);
   const low = view.getUint32(offset + (HOST_LITTLE_ENDIAN ? 0 : 4), HOST_LITTLE_ENDIAN);
   const high = view.getUint32(offset + (HOST_LITTLE_ENDIAN ? 4 : 0), HOST_LITTLE_ENDIAN);
-  return high * TWO_TO_32 + low;
+  // Every size on the receive path is small: skip the arithmetic, which allocates on an interpreter-only node.
+  return high === 0 ? low : high * TWO_TO_32 + low;
 }

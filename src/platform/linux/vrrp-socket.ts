@@ -5,7 +5,7 @@
 import { formatIp, formatIpv4At, isIpv6LinkLocalBytes, parseIpShared } from "../../lib/ip.ts";
 import { in6Pktinfo, inPktinfo, writeCmsg } from "./cmsg.ts";
 import * as k from "./constants.ts";
-import { IPV4_DST_OFFSET, IPV4_SRC_OFFSET, parseIpv4Header } from "./ipv4-header.ts";
+import { emptyIpv4Header, IPV4_DST_OFFSET, IPV4_SRC_OFFSET, parseIpv4Header } from "./ipv4-header.ts";
 import { LAYOUT, SyscallError, close, sendmsg, socket } from "./libc.ts";
 import { MessageBuffers } from "./message-buffers.ts";
 import { watchReadable, type ReadableWatch } from "./readiness.ts";
@@ -18,7 +18,8 @@ export type Family = 4 | 6;
 
 /**
  * One received advert. `bytes` is the VRRP message only (the IPv4 header is stripped), a view into the receive
- * buffer that the next datagram overwrites: valid during onPacket only, so a callee that keeps it copies it.
+ * buffer that the next datagram overwrites; the record itself is refilled for the next datagram too. Both are valid
+ * during onPacket only: a callee that keeps anything copies it (the strings are immutable, so those may be kept).
  */
 export interface VrrpPacket {
   readonly ifindex: number;
@@ -42,6 +43,12 @@ export interface VrrpSendRequest {
 export interface VrrpSocketOptions {
   readonly family: Family;
   readonly onPacket: (packet: VrrpPacket) => void;
+  /**
+   * After the packets of one wake-up were delivered (a burst: a master sends all its instances' adverts back to
+   * back), so per-burst work (reading the clock, re-arming a timer) runs once, not per packet. Runs even when
+   * onPacket threw.
+   */
+  readonly onBurstEnd?: () => void;
   /** Poll errors and exceptions thrown by onPacket; the socket stays open. */
   readonly onError: (error: Error) => void;
   /** TTL / hop limit of sent packets. RFC 5798 §5.1.1.3 and §5.1.2.3 require 255; other values are for tests. */
@@ -80,6 +87,9 @@ export class VrrpSocket {
   private readonly rx = new ReceiveBatch(RECEIVE_SLOTS, RECEIVE_DATA_BYTES, CONTROL_BYTES);
   private readonly tx = new MessageBuffers(DATA_BYTES, CONTROL_BYTES);
   private readonly rxInfo = emptyReceiveInfo();
+  private readonly rxHeader = emptyIpv4Header();
+  /** The record handed to onPacket, refilled per datagram: nothing is allocated per received advert for it. */
+  private readonly rxPacket: { -readonly [K in keyof VrrpPacket]: VrrpPacket[K] };
   private lastSendHeader: { ifindex: number; src: string | undefined; dst: string; nameBytes: number; controlBytes: number } | undefined;
   private readonly watch: ReadableWatch;
   private closed = false;
@@ -88,6 +98,7 @@ export class VrrpSocket {
     private readonly fd: number,
     private readonly options: VrrpSocketOptions,
   ) {
+    this.rxPacket = { ifindex: 0, family: options.family, src: "", dst: "", ttl: 0, bytes: new Uint8Array(0) };
     this.watch = watchReadable(fd, () => this.drain(), options.onError);
   }
 
@@ -191,6 +202,14 @@ export class VrrpSocket {
   }
 
   private drain(): void {
+    try {
+      this.drainBurst();
+    } finally {
+      this.options.onBurstEnd?.();
+    }
+  }
+
+  private drainBurst(): void {
     for (let received = 0; received < MAX_DATAGRAMS_PER_WAKE && !this.closed; ) {
       const n = this.rx.receive(this.fd, k.MSG_DONTWAIT);
       if (n < 0) {
@@ -217,30 +236,36 @@ export class VrrpSocket {
     this.options.onPacket(packet);
   }
 
-  /** The datagram in `slot` as a VrrpPacket, or why it is dropped. Total: never throws on peer input. */
+  /** The datagram in `slot` as a VrrpPacket (the reused record), or why it is dropped. Total: never throws on peer input. */
   private decode(slot: number): VrrpPacket | DropReason {
     const rx = this.rx;
     if ((rx.flags(slot) & k.MSG_TRUNC) !== 0) return "truncated";
     const { data, control, controlView, name } = rx.slots[slot] as (typeof rx.slots)[number];
     const length = rx.length(slot);
     const info = readReceiveInfo(controlView, rx.controlLength(slot), LAYOUT.sizeTBytes, this.rxInfo);
+    const packet = this.rxPacket;
     if (this.family === 4) {
-      const header = parseIpv4Header(data, length);
+      const header = parseIpv4Header(data, length, this.rxHeader);
       if (header === undefined) return "bad-ip-header";
       if (header.protocol !== k.IPPROTO_VRRP) return "not-vrrp";
       if (info.ifindex < 0) return "no-ancillary-data";
       if (header.totalBytes - header.headerBytes < VRRP_HEADER_BYTES) return "short";
-      const bytes = data.subarray(header.headerBytes, header.totalBytes);
-      const src = formatIpv4At(data, IPV4_SRC_OFFSET);
-      const dst = formatIpv4At(data, IPV4_DST_OFFSET);
-      return { ifindex: info.ifindex, family: 4, src, dst, ttl: info.ttl >= 0 ? info.ttl : header.ttl, bytes };
+      packet.ifindex = info.ifindex;
+      packet.src = formatIpv4At(data, IPV4_SRC_OFFSET);
+      packet.dst = formatIpv4At(data, IPV4_DST_OFFSET);
+      packet.ttl = info.ttl >= 0 ? info.ttl : header.ttl;
+      packet.bytes = rx.payload(slot, header.headerBytes, header.totalBytes);
+      return packet;
     }
     const from = decodeSockaddrIn6(name, rx.nameLength(slot));
     if (info.ifindex < 0 || info.ttl < 0 || info.ipv6DstOffset < 0 || from === undefined) return "no-ancillary-data";
     if (length < VRRP_HEADER_BYTES) return "short";
-    const bytes = data.subarray(0, length);
-    const dst = formatIp(control.subarray(info.ipv6DstOffset, info.ipv6DstOffset + 16));
-    return { ifindex: info.ifindex, family: 6, src: formatIp(from.address), dst, ttl: info.ttl, bytes };
+    packet.ifindex = info.ifindex;
+    packet.src = formatIp(from.address);
+    packet.dst = formatIp(control.subarray(info.ipv6DstOffset, info.ipv6DstOffset + 16));
+    packet.ttl = info.ttl;
+    packet.bytes = rx.payload(slot, 0, length);
+    return packet;
   }
 
   private addressBytes(text: string, what: string): Uint8Array {
