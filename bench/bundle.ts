@@ -6,7 +6,7 @@ import { buildSync } from "esbuild";
 import { REPO_ROOT } from "../test/netns/gateway-lab.ts";
 
 /** Node flags the router uses: keep in step with files/usr/sbin/vrrpd (a test checks). */
-export const ROUTER_NODE_FLAGS = ["--max-semi-space-size=1", "--single-threaded", "--lite-mode", "--no-expose-wasm"] as const;
+export const ROUTER_NODE_FLAGS = ["--max-semi-space-size=1", "--single-threaded", "--lite-mode", "--no-expose-wasm", "--no-flush-bytecode"] as const;
 
 let bundled: string | undefined;
 

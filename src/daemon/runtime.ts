@@ -6,6 +6,7 @@ import type { CoreConfig, InstanceConfig } from "../vrrp/model.ts";
 import type { EngineStatus } from "../vrrp/status.ts";
 import type { TrackState } from "../vrrp/tracking.ts";
 import { LogRateLimiter } from "../vrrp/rate-limit.ts";
+import { rehearseFailover } from "../vrrp/rehearsal.ts";
 import type { DataPlane } from "./data-plane.ts";
 import { DeadlineTimer, type LagStats } from "./deadline-timer.ts";
 import type { Logger } from "./log.ts";
@@ -83,6 +84,7 @@ export class Runtime {
     await this.dataPlane.watchLinks((device, link) => this.onLink(device, link));
     await this.listen();
     this.apply(this.engine.start(this.clock()));
+    rehearseFailover(this.config.core);
     this.trackScripts.start();
   }
 
@@ -110,6 +112,7 @@ export class Runtime {
     this.smallestIntervalMs = smallestInterval(config);
     this.notifier.setOptions(this.notifyOptions(config));
     this.apply(this.engine.reconfigure(this.clock(), config.core));
+    rehearseFailover(config.core); // the reload may bring a kind of instance not yet played
     await this.listen();
     this.trackScripts = this.newTrackScripts(config);
     this.trackScripts.start();
