@@ -115,20 +115,28 @@ export async function resourcesOnce(kind: DaemonKind, count: number, advertInter
   }
 }
 
+export interface NodeFloor {
+  /** CPU % of the node that sends the datagrams (as a master sends adverts). */
+  readonly sendPercent: number;
+  /** CPU % of the node that receives them into an empty handler (as a backup hears adverts). */
+  readonly receivePercent: number;
+}
+
 /**
- * The floor under any node daemon: node with the router's flags, receiving `packetsPerSecond` UDP datagrams on the
- * lab LAN into an empty handler. What a daemon spends per wake-up beyond this is its own.
+ * The floor under any node daemon: two nodes with the router's flags on the lab LAN, one sending `packetsPerSecond`
+ * UDP datagrams, the other receiving them into an empty handler. What a daemon spends per wake-up beyond this is
+ * its own.
  */
-export async function nodeFloorCpuPercent(packetsPerSecond: number): Promise<number> {
+export async function nodeFloor(packetsPerSecond: number): Promise<NodeFloor> {
   const lab = new GatewayLab();
   try {
     const receiver = `require("node:dgram").createSocket("udp4").on("message", () => {}).bind(40000, "${ROUTER_IPV4.r2}"); setInterval(() => {}, 1 << 30);`;
     const sender = `const s = require("node:dgram").createSocket("udp4"); const b = Buffer.alloc(40); setInterval(() => s.send(b, 40000, "${ROUTER_IPV4.r2}"), ${1000 / packetsPerSecond});`;
     const rx = lab.spawn("floor-rx", lab.ns.r2, [process.execPath, ...ROUTER_NODE_FLAGS, "-e", receiver]);
-    lab.spawn("floor-tx", lab.ns.r1, [process.execPath, "-e", sender]);
+    const tx = lab.spawn("floor-tx", lab.ns.r1, [process.execPath, ...ROUTER_NODE_FLAGS, "-e", sender]);
     await sleep(SETTLE_MS);
-    const [steady] = await steadyWindows([() => [rx.pid]]);
-    return median(steady?.cpuPercent ?? []);
+    const [sent, received] = await steadyWindows([() => [tx.pid], () => [rx.pid]]);
+    return { sendPercent: median(sent?.cpuPercent ?? []), receivePercent: median(received?.cpuPercent ?? []) };
   } finally {
     lab.cleanup();
   }

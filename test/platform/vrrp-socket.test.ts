@@ -145,6 +145,10 @@ describe("VrrpSocket (two namespaces joined by a veth pair)", () => {
     for (let i = 0; i < 100 && p.agentB.events.filter(isBurst).length < count; i++) await new Promise((r) => setTimeout(r, 20));
     const priorities = p.agentB.events.filter(isBurst).map((e) => Buffer.from(String(e.hex), "hex")[2]);
     assert.deepEqual(priorities, Array.from({ length: count }, (_, i) => i + 1));
+    // Every run of deliveries ends with onBurstEnd (the daemon re-arms its timer there): the last packet is followed by one.
+    const ofB = p.agentB.events.filter((e) => e.socket === sockets.b4 && (e.type === "packet" || e.type === "burst-end"));
+    const lastPacket = ofB.map(isBurst).lastIndexOf(true);
+    assert.ok(ofB.slice(lastPacket + 1).some((e) => e.type === "burst-end"), "onBurstEnd after the last packet of the burst");
 
     const oversized = new Uint8Array(5000); // more than any valid advert (IPv6 with 255 addresses is 4,088 bytes)
     oversized.set(bytes);
@@ -153,6 +157,21 @@ describe("VrrpSocket (two namespaces joined by a veth pair)", () => {
     const after = await counted();
     assert.equal(after.dropped.truncated, before.dropped.truncated + 1);
     assert.equal(after.delivered - before.delivered, count);
+  });
+
+  test("onBurstEnd runs even when onPacket throws, and the socket keeps receiving", async (t) => {
+    if (skipWithoutNetns(t)) return;
+    const p = need(pair);
+    const thrower = await p.agentB.call<number>("vrrp.open", { family: 4, throwOnPacket: true });
+    for (const priority of [41, 42]) {
+      // Unicast to B's address: every protocol-112 socket of B gets a copy, joined or not.
+      const bytes = encode({ ...v3Ipv4, priority }, { family: 4, src: "192.0.2.1", dst: "192.0.2.2" });
+      await p.agentA.call("vrrp.send", { socket: sockets.a4, ifindex: 0, src: "192.0.2.1", dst: "192.0.2.2", hex: hex(bytes) });
+      const packet = await p.agentB.waitFor(packetWith(thrower, hex(bytes)), 2000);
+      const after = p.agentB.events.indexOf(packet);
+      await p.agentB.waitFor((e) => e.type === "burst-end" && e.socket === thrower && p.agentB.events.indexOf(e) > after, 2000);
+    }
+    assert.ok(p.agentB.events.some((e) => e.type === "error" && String(e.message).includes(`socket ${thrower}: onPacket threw`)));
   });
 
   test("a socket the caller keeps no reference to still receives after a forced GC", async (t) => {
