@@ -6,7 +6,7 @@ import type { CoreConfig, InstanceConfig } from "../vrrp/model.ts";
 import type { EngineStatus } from "../vrrp/status.ts";
 import type { TrackState } from "../vrrp/tracking.ts";
 import { LogRateLimiter } from "../vrrp/rate-limit.ts";
-import { rehearseFailover } from "../vrrp/rehearsal.ts";
+import { FailoverRehearsal } from "../vrrp/rehearsal.ts";
 import type { DataPlane } from "./data-plane.ts";
 import { DeadlineTimer, type LagStats } from "./deadline-timer.ts";
 import type { Logger } from "./log.ts";
@@ -62,6 +62,8 @@ export class Runtime {
   private readonly lowerPriLog = new LogRateLimiter(60_000);
   /** The shortest advert interval configured: the timer fires often, so this is not recomputed there. */
   private smallestIntervalMs: number;
+  /** Compiles the failover path before the first real failover (see src/vrrp/rehearsal.ts). */
+  private readonly rehearsal = new FailoverRehearsal();
   /** The clock reading shared by the packets of the receive burst in progress (see onPacket). */
   private burstNow: number | undefined;
 
@@ -84,7 +86,7 @@ export class Runtime {
     await this.dataPlane.watchLinks((device, link) => this.onLink(device, link));
     await this.listen();
     this.apply(this.engine.start(this.clock()));
-    rehearseFailover(this.config.core);
+    this.rehearsal.run(this.config.core);
     this.trackScripts.start();
   }
 
@@ -112,7 +114,7 @@ export class Runtime {
     this.smallestIntervalMs = smallestInterval(config);
     this.notifier.setOptions(this.notifyOptions(config));
     this.apply(this.engine.reconfigure(this.clock(), config.core));
-    rehearseFailover(config.core); // the reload may bring a kind of instance not yet played
+    this.rehearsal.run(config.core); // plays only a kind of instance the reload brought in
     await this.listen();
     this.trackScripts = this.newTrackScripts(config);
     this.trackScripts.start();

@@ -14,13 +14,23 @@ const MAX_STEPS = 50;
 
 /**
  * Plays one instance of each kind the configuration has (family, version, authentication, checksum form) through
- * backup -> master -> preempted by a higher priority -> priority 0 heard -> master -> shutdown. Returns the
- * transitions played ("rehearsal-0 backup->master"), so a test can see the rehearsal is the real thing.
+ * backup -> master -> preempted by a higher priority -> priority 0 heard -> master -> shutdown. Remembers the kinds
+ * it played, so after a reload only a kind not seen before is played. Returns the transitions played
+ * ("rehearsal-0 backup->master"), so a test can see the rehearsal is the real thing.
  */
-export function rehearseFailover(config: CoreConfig): string[] {
-  const played: string[] = [];
-  for (const instance of oneOfEachKind(config.instances)) rehearse(instance, played);
-  return played;
+export class FailoverRehearsal {
+  private readonly played = new Set<string>();
+
+  run(config: CoreConfig): string[] {
+    const transitions: string[] = [];
+    for (const instance of config.instances) {
+      const kind = `${instance.family}/${instance.version}/${instance.authType}/${instance.v3Ipv4Checksum}`;
+      if (this.played.has(kind)) continue;
+      rehearse(neutral(instance, this.played.size), transitions);
+      this.played.add(kind);
+    }
+    return transitions;
+  }
 }
 
 /** One instance on its own pair of engines: a fast one beside a slow one would spend the step bound on adverts. */
@@ -45,15 +55,6 @@ function rehearse(instance: InstanceConfig, played: string[]): void {
   now = runTimers(us, now + phaseMs, record);
   us.status(now);
   record(us.shutdown(now));
-}
-
-function oneOfEachKind(instances: readonly InstanceConfig[]): InstanceConfig[] {
-  const kinds = new Map<string, InstanceConfig>();
-  for (const instance of instances) {
-    const kind = `${instance.family}/${instance.version}/${instance.authType}/${instance.v3Ipv4Checksum}`;
-    if (!kinds.has(kind)) kinds.set(kind, neutral(instance, kinds.size));
-  }
-  return [...kinds.values()];
 }
 
 /** The instance's code paths without what would make the scratch engines disagree (peers, tracking, delays). */

@@ -3,7 +3,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { CoreConfig } from "../../src/vrrp/model.ts";
-import { rehearseFailover } from "../../src/vrrp/rehearsal.ts";
+import { FailoverRehearsal } from "../../src/vrrp/rehearsal.ts";
+
+const rehearseFailover = (config: CoreConfig): string[] => new FailoverRehearsal().run(config);
 import { simInstance } from "../sim/topology.ts";
 
 const PLAY = ["initialize->backup", "backup->master", "master->backup", "backup->master", "master->initialize"];
@@ -52,6 +54,17 @@ test("what would stop the play in the real config is left out: owner, unicast pe
   assert.equal(by.size, 2);
   for (const [name, steps] of by) assert.deepEqual(steps, PLAY, name);
   assert.equal(JSON.stringify(config), before, "the configuration is not modified");
+});
+
+test("a reload plays only the kinds not played before", () => {
+  const rehearsal = new FailoverRehearsal();
+  const v3 = simInstance({ vrid: 1, version: 3, advertIntervalMs: 100 });
+  assert.equal(playsByInstance(rehearsal.run({ instances: [v3], syncGroups: [] })).size, 1);
+  assert.deepEqual(rehearsal.run({ instances: [v3, { ...v3, name: "another", vrid: 2 }], syncGroups: [] }), [], "same kind: nothing new");
+  const v6 = simInstance({ vrid: 3, version: 3, advertIntervalMs: 100, family: 6 });
+  const by = playsByInstance(rehearsal.run({ instances: [v3, v6], syncGroups: [] }));
+  assert.deepEqual([...by.keys()], ["rehearsal-1"], "only the new kind, under a name of its own");
+  assert.deepEqual(by.get("rehearsal-1"), PLAY);
 });
 
 test("nothing configured, nothing played", () => {
