@@ -55,6 +55,12 @@ export class FakeDataPlane implements DataPlane {
     this.onBurstEnd = onBurstEnd;
   }
 
+  /** Packets that arrived together: delivered one by one, then one end of burst (as the Linux socket does). */
+  receiveBurst(packets: readonly ReceivedPacket[]): void {
+    for (const packet of packets) this.onPacket?.(packet);
+    this.onBurstEnd?.();
+  }
+
   /** One packet, as a burst of its own. */
   receive(packet: ReceivedPacket): void {
     this.onPacket?.(packet);

@@ -4,7 +4,9 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { createLogger } from "../../src/daemon/log.ts";
 import { Runtime, type RuntimeConfig, type StateEvent } from "../../src/daemon/runtime.ts";
+import { encode } from "../../src/vrrp/codec.ts";
 import { instanceDefaults, type InstanceConfig } from "../../src/vrrp/model.ts";
+import type { ReceivedPacket } from "../../src/vrrp/io.ts";
 import { FakeDataPlane, FakeLan } from "./fake-data-plane.ts";
 
 const VIP = "198.51.100.1";
@@ -107,5 +109,32 @@ test("a reload with the same config causes no transition and keeps the VIP", asy
   } finally {
     await ra.stop();
     await rb.stop();
+  }
+});
+
+test("the packets of one receive burst share one clock reading; separate bursts do not", async () => {
+  let clockMs = 1000;
+  const clock = (): number => (clockMs += 7); // every reading is 7 ms after the previous one
+  const instances = [1, 2].map((vrid) =>
+    instanceDefaults({ name: `vr${vrid}`, interface: "eth0", vrid, version: 3, advertIntervalMs: 100, priority: 100, virtualAddresses: [{ address: `198.51.100.${vrid}`, prefixLength: 24 }] }),
+  );
+  const plane = new FakeDataPlane(new FakeLan(), "eth0", "192.0.2.1");
+  const runtime = new Runtime({ core: { instances, syncGroups: [] }, trackScripts: [], notify: {}, notifyTimeoutMs: 2000 }, plane, quiet, clock);
+  const advert = (vrid: number): ReceivedPacket => {
+    const bytes = encode({ version: 3, vrid, priority: 200, maxAdverIntCs: 10, addresses: [`198.51.100.${vrid}`] }, { family: 4, src: "192.0.2.9", dst: "224.0.0.18" });
+    return { interface: "eth0", family: 4, src: "192.0.2.9", dst: "224.0.0.18", ttl: 255, bytes };
+  };
+  const downTimers = (): (number | null | undefined)[] => runtime.status().instances.map((i) => i.masterDownTimerMs);
+  await runtime.start();
+  try {
+    plane.receiveBurst([advert(1), advert(2)]);
+    const [first, second] = downTimers();
+    assert.equal(first, second, "both Master_Down_Timers started from the same reading");
+    plane.receive(advert(1));
+    plane.receive(advert(2));
+    const [later1, later2] = downTimers();
+    assert.equal((later2 ?? 0) - (later1 ?? 0), 7, "one reading per burst: the second burst read the clock again");
+  } finally {
+    await runtime.stop();
   }
 });
