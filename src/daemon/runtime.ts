@@ -6,7 +6,7 @@ import type { CoreConfig, InstanceConfig } from "../vrrp/model.ts";
 import type { EngineStatus } from "../vrrp/status.ts";
 import type { TrackState } from "../vrrp/tracking.ts";
 import { LogRateLimiter } from "../vrrp/rate-limit.ts";
-import { FailoverRehearsal } from "../vrrp/rehearsal.ts";
+import { FailoverRehearsal } from "./failover-rehearsal.ts";
 import type { DataPlane } from "./data-plane.ts";
 import { DeadlineTimer, type LagStats } from "./deadline-timer.ts";
 import type { Logger } from "./log.ts";
@@ -62,7 +62,7 @@ export class Runtime {
   private readonly lowerPriLog = new LogRateLimiter(60_000);
   /** The shortest advert interval configured: the timer fires often, so this is not recomputed there. */
   private smallestIntervalMs: number;
-  /** Compiles the failover path before the first real failover (see src/vrrp/rehearsal.ts). */
+  /** Compiles the failover path before the first real failover (see failover-rehearsal.ts). */
   private readonly rehearsal = new FailoverRehearsal();
   /** The clock reading shared by the packets of the receive burst in progress (see onPacket). */
   private burstNow: number | undefined;
@@ -163,8 +163,7 @@ export class Runtime {
   private onBurstEnd(): void {
     if (this.burstNow === undefined) return; // nothing was delivered
     this.burstNow = undefined;
-    this.timer.arm(this.engine.nextWakeup());
-    this.checkStopped();
+    this.afterInput();
   }
 
   private onLink(device: string, link: LinkState): void {
@@ -188,6 +187,11 @@ export class Runtime {
 
   private apply(outputs: readonly Output[]): void {
     this.carryOutAll(outputs);
+    this.afterInput();
+  }
+
+  /** After an input (or a burst of packets): the core's next deadline may have moved, and a stop may be complete. */
+  private afterInput(): void {
     this.timer.arm(this.engine.nextWakeup());
     this.checkStopped();
   }

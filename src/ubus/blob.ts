@@ -72,19 +72,29 @@ function view(bytes: Uint8Array): DataView {
 }
 
 /**
- * Reads the attr at `offset`, which must end (padding included) at or before `end`.
- * Requiring the padding to fit is libubox's own iteration rule (blob_for_each_attr stops otherwise).
+ * Where the attr at `offset` ends (its padding included), or why it does not fit before `end`. Requiring the padding
+ * to fit is libubox's own iteration rule (blob_for_each_attr stops otherwise). Allocates only for an error: the
+ * blobmsg decoder runs this per element without building a BlobAttr.
  */
-export function blobReadAttr(bytes: Uint8Array, offset: number, end: number): Result<{ attr: BlobAttr; next: number }, BlobError> {
-  if (end - offset < blobAttrHdrLen) {
-    return err(blobError("truncated", offset, `${end - offset} byte(s) left, a blob_attr header needs 4`));
-  }
-  const { id, extended, rawLen } = blobDecodeIdLen(view(bytes).getUint32(offset));
-  if (rawLen < blobAttrHdrLen) return err(blobError("bad-len", offset, `blob_attr len ${rawLen} < 4`));
+export function blobAttrNext(view: DataView, offset: number, end: number): number | BlobError {
+  if (end - offset < blobAttrHdrLen) return blobError("truncated", offset, `${end - offset} byte(s) left, a blob_attr header needs 4`);
+  const idLen = view.getUint32(offset);
+  const rawLen = idLen & blobAttrLenMask;
+  if (rawLen < blobAttrHdrLen) return blobError("bad-len", offset, `blob_attr len ${rawLen} < 4`);
   const next = offset + blobPadLen(rawLen);
   if (next > end) {
-    return err(blobError("bad-len", offset, `blob_attr id ${id} len ${rawLen} (padded ${blobPadLen(rawLen)}) runs past its container by ${next - end} byte(s)`));
+    const id = (idLen & blobAttrIdMask) >>> blobAttrIdShift;
+    return blobError("bad-len", offset, `blob_attr id ${id} len ${rawLen} (padded ${blobPadLen(rawLen)}) runs past its container by ${next - end} byte(s)`);
   }
+  return next;
+}
+
+/** Reads the attr at `offset`, which must end (padding included) at or before `end`. */
+export function blobReadAttr(bytes: Uint8Array, offset: number, end: number): Result<{ attr: BlobAttr; next: number }, BlobError> {
+  const dv = view(bytes);
+  const next = blobAttrNext(dv, offset, end);
+  if (typeof next !== "number") return err(next);
+  const { id, extended, rawLen } = blobDecodeIdLen(dv.getUint32(offset));
   return ok({ attr: { id, extended, data: bytes.subarray(offset + blobAttrHdrLen, offset + rawLen), offset }, next });
 }
 

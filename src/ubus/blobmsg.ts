@@ -15,7 +15,7 @@
 import type { Result } from "../lib/result.ts";
 import { err, ok } from "../lib/result.ts";
 import type { BlobError } from "./blob.ts";
-import { BlobBuf, BlobEncodeError, blobAttrExtended, blobAttrHdrLen, blobAttrIdMask, blobAttrIdShift, blobAttrLenMask, blobPadLen } from "./blob.ts";
+import { BlobBuf, BlobEncodeError, blobAttrExtended, blobAttrHdrLen, blobAttrIdMask, blobAttrIdShift, blobAttrLenMask, blobAttrNext } from "./blob.ts";
 import { decodeCString } from "./cstring.ts";
 
 /** enum blobmsg_type. BOOL is INT8 on the wire. */
@@ -97,16 +97,12 @@ function parseList(bytes: Uint8Array, view: DataView, start: number, end: number
   const out: BlobmsgAttr[] = [];
   let offset = start;
   while (offset < end) {
-    // blob_attr framing, with blobReadAttr's checks and messages.
-    if (end - offset < blobAttrHdrLen) fail("truncated", offset, `${end - offset} byte(s) left, a blob_attr header needs 4`);
+    // blob_attr framing: the same rule and messages as blobReadAttr, without building a BlobAttr.
+    const next = blobAttrNext(view, offset, end);
+    if (typeof next !== "number") throw new DecodeFailure(next);
     const idLen = view.getUint32(offset);
     const id = (idLen & blobAttrIdMask) >>> blobAttrIdShift;
     const rawLen = idLen & blobAttrLenMask;
-    if (rawLen < blobAttrHdrLen) fail("bad-len", offset, `blob_attr len ${rawLen} < 4`);
-    const next = offset + blobPadLen(rawLen);
-    if (next > end) {
-      fail("bad-len", offset, `blob_attr id ${id} len ${rawLen} (padded ${blobPadLen(rawLen)}) runs past its container by ${next - end} byte(s)`);
-    }
     // The blobmsg element inside it.
     if ((idLen & blobAttrExtended) === 0) fail("not-extended", offset, `blobmsg element id ${id} lacks the extended bit`);
     if (id > blobmsgTypeLast) fail("bad-type", offset, `blobmsg type ${id} > ${blobmsgTypeLast}`);

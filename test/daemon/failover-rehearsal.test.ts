@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { CoreConfig } from "../../src/vrrp/model.ts";
-import { FailoverRehearsal } from "../../src/vrrp/rehearsal.ts";
+import { FailoverRehearsal } from "../../src/daemon/failover-rehearsal.ts";
 
 const rehearseFailover = (config: CoreConfig): string[] => new FailoverRehearsal().run(config);
 import { simInstance } from "../sim/topology.ts";

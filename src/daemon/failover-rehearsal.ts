@@ -4,9 +4,9 @@
 // become-master of a process, 0.09 ms for the next, and that first one sits between Master_Down_Interval and the
 // new master's first advert. A backup that has never been master would pay it at the worst moment; after a
 // rehearsal it pays it at start. Pure: the scratch engines touch nothing and their outputs are dropped.
-import { Engine } from "./engine.ts";
-import type { Output, ReceivedPacket } from "./io.ts";
-import type { CoreConfig, InstanceConfig } from "./model.ts";
+import { Engine } from "../vrrp/engine.ts";
+import type { Output, ReceivedPacket } from "../vrrp/io.ts";
+import type { CoreConfig, InstanceConfig } from "../vrrp/model.ts";
 
 const ADDRESS = { 4: { us: "192.0.2.1", peer: "192.0.2.2" }, 6: { us: "fe80::1", peer: "fe80::2" } } as const;
 /** A bound on timer steps per phase (master-down, a few adverts, a GARP burst), so a rehearsal always ends. */
