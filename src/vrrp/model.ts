@@ -81,7 +81,15 @@ export interface InstanceConfig {
   readonly higherPrioSendAdvert: boolean;
   /** keepalived `down_timer_adverts` (3 per the RFCs). */
   readonly downTimerAdverts: number;
+  /**
+   * What a master that steps down does with its addresses. "make-before-break" (the default) keeps them until
+   * the new master's second advert, and at most one advert interval after its first, so clients in flight lose
+   * nothing; "strict" releases them at once, as RFC 5798 §6.4.2 and keepalived do.
+   */
+  readonly handover: Handover;
 }
+
+export type Handover = "make-before-break" | "strict";
 
 export interface SyncGroupConfig {
   readonly name: string;
@@ -132,6 +140,7 @@ export function instanceDefaults(
     lowerPrioNoAdvert: false,
     higherPrioSendAdvert: false,
     downTimerAdverts: 3,
+    handover: "make-before-break",
     ...fields,
   };
 }
