@@ -26,6 +26,12 @@ export interface DataPlane {
     onPacket: (packet: ReceivedPacket) => void,
     onBurstEnd: () => void,
   ): Promise<void>;
+  /**
+   * Delivers now, synchronously, every advert already waiting in the receive queues (onPacket for each, then
+   * onBurstEnd). The daemon calls it before it handles a due timer: after a stall, whether epoll reports the timer
+   * or the socket first is arbitrary, and an advert that arrived before a Master_Down_Timer ran out must count.
+   */
+  receivePending(): void;
   send(advert: OutgoingAdvert): void;
   addAddresses(device: string, addresses: readonly VirtualAddress[], routes: readonly VirtualRoute[]): Promise<void>;
   removeAddresses(device: string, addresses: readonly VirtualAddress[], routes: readonly VirtualRoute[]): Promise<void>;

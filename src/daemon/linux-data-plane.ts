@@ -66,6 +66,10 @@ export class LinuxDataPlane implements DataPlane {
     this.syncMemberships();
   }
 
+  receivePending(): void {
+    this.platform.receivePending();
+  }
+
   send(advert: OutgoingAdvert): void {
     const link = this.links.get(advert.interface);
     if (!link) return;

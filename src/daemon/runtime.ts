@@ -60,12 +60,15 @@ export class Runtime {
   private shuttingDown = false;
   readonly stateListeners: ((event: StateEvent) => void)[] = [];
   private readonly lowerPriLog = new LogRateLimiter(60_000);
+  private readonly acceptWarned = new Set<string>();
   /** The shortest advert interval configured: the timer fires often, so this is not recomputed there. */
   private smallestIntervalMs: number;
   /** Compiles the failover path before the first real failover (see failover-rehearsal.ts). */
   private readonly rehearsal = new FailoverRehearsal();
   /** The clock reading shared by the packets of the receive burst in progress (see onPacket). */
   private burstNow: number | undefined;
+  /** Counts delivered packets, so onTimer knows whether draining the sockets moved the clock on. */
+  private packetsReceived = 0;
 
   constructor(
     config: RuntimeConfig,
@@ -156,6 +159,7 @@ export class Runtime {
    * reading, so it is no later than any of their true arrivals.
    */
   private onPacket(packet: ReceivedPacket): void {
+    this.packetsReceived++;
     const now = (this.burstNow ??= this.clock());
     this.carryOutAll(this.engine.handlePacket(now, packet));
   }
@@ -180,7 +184,10 @@ export class Runtime {
     if (lagMs > this.smallestIntervalMs / 2) {
       this.logger.log("warning", `event loop ${lagMs.toFixed(1)} ms late: adverts at ${this.smallestIntervalMs} ms intervals risk a spurious failover`);
     }
-    this.apply(this.engine.handleTimeout(now));
+    // Adverts first: one that waited in the socket while the loop was busy arrived before this deadline passed.
+    const received = this.packetsReceived;
+    this.dataPlane.receivePending();
+    this.apply(this.engine.handleTimeout(this.packetsReceived === received ? now : this.clock()));
   }
 
   // ---- outputs ------------------------------------------------------------------------------------------
@@ -208,7 +215,11 @@ export class Runtime {
         this.dataPlane.send(output);
         break;
       case "add-addresses":
+        this.warnAcceptNotEnforced(output.instance, output.acceptPackets);
         this.queueAddresses(output.instance, () => this.dataPlane.addAddresses(output.interface, output.addresses, output.routes));
+        break;
+      case "accept-packets":
+        this.warnAcceptNotEnforced(output.instance, output.acceptPackets);
         break;
       case "remove-addresses":
         this.queueAddresses(output.instance, () => this.dataPlane.removeAddresses(output.interface, output.addresses, output.routes));
@@ -256,6 +267,16 @@ export class Runtime {
       );
     if (state === "STOP" && this.shuttingDown) this.deferredStops.push(notify);
     else notify();
+  }
+
+  /**
+   * The Linux data plane installs no filter for Accept_Mode False yet, so a master accepts packets to its VIPs
+   * whatever `accept` says. Say so once per instance rather than let `accept '0'` look enforced.
+   */
+  private warnAcceptNotEnforced(instance: string, acceptPackets: boolean): void {
+    if (acceptPackets || this.acceptWarned.has(instance)) return;
+    this.acceptWarned.add(instance);
+    this.logger.log("warning", "accept '0': packets to the virtual addresses are not filtered (not implemented yet); the master accepts them", instance);
   }
 
   private queueAddresses(instance: string, job: () => Promise<void>): void {

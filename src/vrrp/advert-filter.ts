@@ -79,7 +79,7 @@ export class AdvertFilter {
     if (advert.version !== config.version) {
       return { counter: "vers_err", message: `VRRPv${advert.version} advert from ${packet.src}, configured v${config.version}` };
     }
-    if (advert.vrid !== config.vrid) return { counter: "vrid_err", message: `advert for VRID ${advert.vrid} from ${packet.src}` };
+    // No VRID check: the engine hands an instance only the packets whose VRID byte is its own.
     // RFC 3768 §7.1 (g): a VRRPv2 advert with another interval MUST be discarded.
     if (advert.version === 2 && advert.adverIntSec * 1000 !== config.advertIntervalMs) {
       const message = `advert interval ${advert.adverIntSec}s from ${packet.src}, configured ${config.advertIntervalMs / 1000}s`;

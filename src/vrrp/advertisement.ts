@@ -66,6 +66,7 @@ export type DecodeErrorCode =
   | "zero-interval" // Adver Int / Max Adver Int = 0 (RFC 9568 erratum 8301)
   | "ipv6-first-not-link-local" // RFC 9568 erratum 8300
   | "v2-over-ipv6" // VRRPv2 is IPv4 only
+  | "unknown-auth-type" // VRRPv2 Auth Type other than 0 (none) and 1 (simple password)
   | "auth-type-mismatch"
   | "auth-failure";
 

@@ -282,7 +282,7 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 function checkAuth(authType: number, data: Uint8Array, options: DecodeOptions): DecodeError | undefined {
   if (authType !== 0 && authType !== 1) {
     const message = `Auth Type ${authType} is not supported (0 none, 1 simple password)`;
-    return { code: "auth-type-mismatch", message };
+    return { code: "unknown-auth-type", message };
   }
   const expected = options.expectedAuth;
   if (expected === undefined) return undefined;

@@ -1,4 +1,6 @@
-// Per-instance statistics, named as keepalived names them so dashboards and habits carry over.
+// Per-instance statistics, named as keepalived names them so dashboards and habits carry over. keepalived's
+// vrid_err is not among them: a packet for a VRID matches no instance (the engine demultiplexes by VRID), so it is
+// counted per interface and family instead (EngineStatus.unknownVrid, like RFC 6527's router-wide VrIdErrors).
 import type { DecodeErrorCode } from "./advertisement.ts";
 
 export const COUNTER_NAMES = [
@@ -17,7 +19,6 @@ export const COUNTER_NAMES = [
   "pri_zero_sent",
   "chk_err",
   "vers_err",
-  "vrid_err",
   "advert_interval_err",
   "unicast_src_err",
 ] as const;
@@ -40,6 +41,7 @@ export const DECODE_ERROR_COUNTER: Readonly<Record<DecodeErrorCode, CounterName>
   "zero-count": "addr_list_err",
   "ipv6-first-not-link-local": "addr_list_err",
   "zero-interval": "advert_interval_err",
+  "unknown-auth-type": "invalid_authtype",
   "auth-type-mismatch": "authtype_mismatch",
   "auth-failure": "auth_failure",
 };

@@ -10,7 +10,7 @@ import { NO_GROUP, VirtualRouter } from "./router.ts";
 import type { EngineStatus, InstanceStatus } from "./status.ts";
 import { SyncGroup } from "./sync-group.ts";
 import { effectivePriority, type TrackState } from "./tracking.ts";
-import { diffInstance } from "./reconfigure.ts";
+import { identityChanged } from "./reconfigure.ts";
 import { EventQueue } from "../lib/event-queue.ts";
 
 /** What netlink (or the simulator) knows about one device. */
@@ -216,10 +216,8 @@ export class Engine {
     for (const next of config.instances) {
       const current = this.routers.get(next.name);
       if (!current) continue;
-      const diff = diffInstance(current.config, next);
-      if (diff.kind === "identity-changed") continue; // stopped below and started anew
-      current.reconfigure(next);
-      for (const o of diff.addressOutputs(current.holdsAddresses)) out.push(o);
+      if (identityChanged(current.config, next)) continue; // stopped below and started anew
+      current.reconfigure(now, next, out);
       kept.set(next.name, current);
     }
     for (const [name, router] of this.routers) {
@@ -363,7 +361,16 @@ export class Engine {
 
   private priorityOf(router: VirtualRouter): ReturnType<typeof effectivePriority> {
     const base = this.overrides.get(router.name) ?? router.config.priority;
-    return effectivePriority(base, router.config.tracks, (id) => this.tracks.get(id) ?? "unknown");
+    return effectivePriority(base, router.config.tracks, (id) => this.tracks.get(id) ?? this.neverReported(id));
+  }
+
+  /**
+   * A tracked object nobody has reported on. The daemon reports every device netlink knows before start(), so an
+   * interface never reported does not exist: it counts as down (Fault with weight 0), the safe reading, since an
+   * instance tracking a missing uplink must not win an election. A script has simply not run yet: unknown.
+   */
+  private neverReported(id: string): TrackState {
+    return id.startsWith("interface:") ? "down" : "unknown";
   }
 
   /** Re-derive priority, tracking faults and sync-group faults for every instance (level-triggered). */

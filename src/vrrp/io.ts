@@ -67,6 +67,17 @@ export type Output =
       readonly addresses: readonly VirtualAddress[];
       readonly routes: readonly VirtualRoute[];
     }
+  /**
+   * The held addresses' Accept_Mode changed while master (a reload, or owner status gained or lost through a
+   * priority change): RFC 5798 §6.4.3 makes the owner accept packets to its addresses at once.
+   */
+  | {
+      readonly type: "accept-packets";
+      readonly instance: string;
+      readonly interface: string;
+      readonly addresses: readonly VirtualAddress[];
+      readonly acceptPackets: boolean;
+    }
   /** Gratuitous ARP (IPv4) or unsolicited NA (IPv6) for every VIP, `count` frames each. */
   | {
       readonly type: "announce";

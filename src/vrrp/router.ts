@@ -6,6 +6,7 @@
 import type { Advertisement } from "./advertisement.ts";
 import { advertOutputs } from "./advert-builder.ts";
 import { AdvertFilter } from "./advert-filter.ts";
+import { HeldAddresses } from "./held-addresses.ts";
 import { type CounterName, type Counters, zeroCounters } from "./counters.ts";
 import type { Output, ReceivedPacket, State, TransitionReason } from "./io.ts";
 import { compareIp } from "../lib/ip.ts";
@@ -47,6 +48,8 @@ export class VirtualRouter {
   counters: Counters = zeroCounters();
 
   private started = false;
+  /** True until start() is done: keepalived shortens the first wait for `state MASTER` at startup only. */
+  private atStartup = true;
   private stopped = false;
   private linkUp = false;
   private interfaceAddress: string | undefined;
@@ -66,9 +69,8 @@ export class VirtualRouter {
   /** What timerValues() last computed: a backup needs it for every advert, and its inputs rarely change. */
   private timerMemo: TimerValues | undefined;
 
-  /** Make-before-break: addresses stay until the new master is heard or this deadline passes. */
-  private holdingAddresses = false;
-  private releaseDeadline: number | undefined;
+  /** The VIPs on the host; make-before-break keeps them while stepping down until the new master is heard. */
+  private readonly addresses: HeldAddresses;
 
   private masterAddress: string | undefined;
   private masterPriority: number | undefined;
@@ -83,6 +85,7 @@ export class VirtualRouter {
     this.effectivePriority = config.priority;
     this.masterAdverIntervalMs = config.advertIntervalMs;
     this.filter = new AdvertFilter(config);
+    this.addresses = new HeldAddresses(config);
   }
 
   get name(): string {
@@ -111,7 +114,16 @@ export class VirtualRouter {
   }
 
   get holdsAddresses(): boolean {
-    return this.holdingAddresses;
+    return this.addresses.held;
+  }
+
+  /** RFC 5798 §6.4.3: a master accepts packets to its addresses when it is the owner or Accept_Mode is True. */
+  private get acceptsPackets(): boolean {
+    return this.isOwner || this.config.acceptMode;
+  }
+
+  private get strictHandover(): boolean {
+    return this.config.handover === "strict";
   }
 
   get isStopped(): boolean {
@@ -125,6 +137,7 @@ export class VirtualRouter {
     this.started = true;
     this.evaluateFault(now, out);
     if (this.state === "initialize") this.enterRunning(now, "startup", out, true);
+    this.atStartup = false;
   }
 
   /** Link and address of the instance's interface, as netlink (or the simulator) reports them. */
@@ -142,6 +155,7 @@ export class VirtualRouter {
       this.effectivePriority = priority;
       out.push({ type: "priority", instance: this.name, from, to: priority });
       this.log(out, "info", `effective priority ${from} -> ${priority}`);
+      if (this.state === "master") this.addresses.setAccept(this.acceptsPackets, out); // owner status may have changed
       // keepalived shifts a running master-down timer by the change in Skew_Time rather than restarting it.
       if (this.state === "backup" && this.masterDownTimer !== undefined && !this.wantMaster) {
         const v = this.config.version;
@@ -159,7 +173,7 @@ export class VirtualRouter {
 
   receive(now: number, packet: ReceivedPacket, out: Output[]): void {
     if (!this.started || this.stopped || this.state === "fault" || this.state === "initialize") {
-      if (!(this.stopped && this.holdingAddresses)) return;
+      if (!(this.stopped && this.addresses.held)) return;
     }
     const verdict = this.filter.check(packet);
     if ("counter" in verdict) return this.drop(now, out, verdict.counter, verdict.message);
@@ -176,10 +190,7 @@ export class VirtualRouter {
   }
 
   handleTimeout(now: number, out: Output[]): void {
-    if (this.releaseDeadline !== undefined && now >= this.releaseDeadline) {
-      this.releaseDeadline = undefined;
-      if (this.state !== "master") this.removeAddresses(out);
-    }
+    if (this.state !== "master") this.addresses.releaseIfDue(now, out);
     if (this.state === "master") {
       this.masterTimers(now, out);
     } else if (this.state === "backup" && this.masterDownTimer !== undefined && now >= this.masterDownTimer) {
@@ -189,7 +200,7 @@ export class VirtualRouter {
 
   /** Runs for every received advert: no closure or array here, which would allocate on an interpreter-only node. */
   nextDeadline(): number | undefined {
-    let next = this.releaseDeadline;
+    let next = this.state === "master" ? undefined : this.addresses.releaseDeadline;
     if (this.state === "master") {
       next = earlier(next, this.adverTimer);
       next = earlier(next, this.garpBursts[0]?.at);
@@ -211,7 +222,7 @@ export class VirtualRouter {
     if (wasMaster) this.sendAdvert(PRIORITY_STOP, out);
     this.stopped = true;
     this.clearTimers();
-    if (wasMaster) this.holdForRelease(now);
+    if (wasMaster) this.stepDownAddresses(now, this.timerValues().masterDownIntervalMs, out);
     if (this.state !== "initialize") this.transition(now, "initialize", reason, out);
   }
 
@@ -220,7 +231,8 @@ export class VirtualRouter {
     if (this.state !== "master") return false;
     this.sendAdvert(PRIORITY_STOP, out);
     this.noPreemptUntil = now + noPreemptMs;
-    this.holdForRelease(now);
+    // A backup answers the priority 0 after Skew_Time; its first advert releases ours (releaseIfSuperseded).
+    this.stepDownAddresses(now, this.timerValues().masterDownIntervalMs, out);
     this.enterBackup(now, "switchover", out, { keepAddresses: true });
     return true;
   }
@@ -241,11 +253,28 @@ export class VirtualRouter {
     this.enterBackup(now, "sync-group-backup", out);
   }
 
-  /** Replace the configuration in place (hitless reload): state, counters and addresses are kept. */
-  reconfigure(config: InstanceConfig): void {
+  /**
+   * Replace the configuration in place (hitless reload): state, counters and addresses are kept, and the timers
+   * follow the new interval at once (FRR's vrrp_recalculate_timers). A VRRPv2 backup cannot learn the interval
+   * from adverts (RFC 3768 §7.1 discards a different one), so its Master_Down_Interval comes from the
+   * configuration; when that changes, the reload counts as hearing the master, so neither a longer nor a shorter
+   * interval makes it take over from a master that is alive. A v3 backup keeps the interval its master sends.
+   */
+  reconfigure(now: number, config: InstanceConfig, out: Output[]): void {
+    const previous = this.config;
+    const downBefore = this.timerValues().masterDownIntervalMs;
     this.config = config;
     this.filter.reconfigure(config);
-    if (this.state !== "backup") this.masterAdverIntervalMs = config.advertIntervalMs;
+    if (this.state !== "backup" || config.version === 2) this.masterAdverIntervalMs = config.advertIntervalMs;
+    if (this.state === "backup" && this.masterDownTimer !== undefined && this.masterPriority !== PRIORITY_STOP && !this.wantMaster) {
+      const downAfter = this.timerValues().masterDownIntervalMs;
+      if (downAfter !== downBefore) this.masterDownTimer = now + downAfter;
+    }
+    if (this.state === "master" && this.adverTimer !== undefined && config.advertIntervalMs < previous.advertIntervalMs) {
+      // Backups may already time out on the new, shorter interval: do not make them wait for the old one.
+      this.adverTimer = Math.min(this.adverTimer, now + config.advertIntervalMs);
+    }
+    this.addresses.reconfigure(config, this.state === "master", this.acceptsPackets, config.garp.masterRepeat, out);
   }
 
   status(now: number): RouterStatus {
@@ -270,7 +299,7 @@ export class VirtualRouter {
       masterDownTimerMs: this.state === "backup" ? remaining(this.masterDownTimer) : null,
       adverTimerMs: this.state === "master" ? remaining(this.adverTimer) : null,
       preempt: this.config.preempt,
-      holdingAddresses: this.holdingAddresses,
+      holdingAddresses: this.addresses.held,
       fault: this.state === "fault" ? (this.ownFaultReason ?? (this.groupFault ? "sync-group-fault" : null)) : null,
       counters: { ...this.counters },
       lastTransition: this.lastTransition ?? null,
@@ -342,9 +371,9 @@ export class VirtualRouter {
       this.masterAddress = src;
       this.masterPriority = advert.priority;
       // Make before break on preemption too: the new master configures and announces its addresses right
-      // after this advert, so keep ours until its next advert (bounded), and clients in flight lose nothing.
+      // after this advert, so keep ours until its next advert, and at most one of its intervals.
+      this.stepDownAddresses(now, this.masterAdverIntervalMs, out);
       this.enterBackup(now, "higher-priority-advert", out, { keepAddresses: true });
-      this.holdForRelease(now);
       return;
     }
     // RFC 9568 §6.4.3: a lower-priority master exists (split brain healing): re-assert at once, re-announce.
@@ -357,7 +386,7 @@ export class VirtualRouter {
     const last = this.lastLowerPrioGarpAt;
     if (garp.lowerPrioRepeat > 0 && (last === undefined || now - last >= garp.lowerPrioDelayMs)) {
       this.lastLowerPrioGarpAt = now;
-      this.announce(garp.lowerPrioRepeat, out);
+      this.addresses.announce(garp.lowerPrioRepeat, out);
     }
   }
 
@@ -370,11 +399,11 @@ export class VirtualRouter {
     }
     while (this.garpBursts.length > 0 && now >= (this.garpBursts[0]?.at ?? Infinity)) {
       const burst = this.garpBursts.shift();
-      if (burst) this.announce(burst.count, out);
+      if (burst) this.addresses.announce(burst.count, out);
     }
     const refresh = this.config.garp.masterRefreshMs;
     if (this.garpRefreshAt !== undefined && now >= this.garpRefreshAt && refresh > 0) {
-      this.announce(this.config.garp.masterRefreshRepeat, out);
+      this.addresses.announce(this.config.garp.masterRefreshRepeat, out);
       this.garpRefreshAt = now + refresh;
     }
   }
@@ -385,11 +414,12 @@ export class VirtualRouter {
     // §6.4.2 "Transition to Master": advertise, configure the addresses, then announce them (GARP / NA).
     this.clearTimers();
     this.wantMaster = false;
-    this.releaseDeadline = undefined;
+    // keepalived clears preempt_time when it leaves master: a window from before this term must not carry over.
+    this.preemptDelayUntil = undefined;
     this.sendAdvert(this.effectivePriority, out);
-    this.addAddresses(out);
+    this.addresses.claim(this.acceptsPackets, out);
     const garp = this.config.garp;
-    this.announce(garp.masterRepeat, out);
+    this.addresses.announce(garp.masterRepeat, out);
     if (garp.masterDelayMs > 0) this.garpBursts = [{ at: now + garp.masterDelayMs, count: garp.masterRepeat }];
     if (garp.masterRefreshMs > 0) this.garpRefreshAt = now + garp.masterRefreshMs;
     this.adverTimer = now + this.config.advertIntervalMs;
@@ -404,13 +434,16 @@ export class VirtualRouter {
     const wasMaster = this.state === "master";
     this.clearTimers();
     if (wasMaster) this.counters.release_master++;
-    if (!opts.keepAddresses) this.removeAddresses(out);
+    if (!opts.keepAddresses) this.addresses.remove(out);
     this.masterDownTimer = now + this.timerValues().masterDownIntervalMs;
     this.transition(now, "backup", reason, out);
   }
 
   /** Startup and leaving Fault: the owner goes straight to Master (§6.4.1), everyone else to Backup. */
   private enterRunning(now: number, reason: TransitionReason, out: Output[], atStartup: boolean): void {
+    // keepalived (vrrp_scheduler.c) shortens the wait for `state MASTER` only when the instance starts; leaving
+    // Fault waits the full Master_Down_Interval (vrrp.c), or a flap would make a backup preempt a live master.
+    const shortStart = atStartup && this.atStartup && this.config.initialState === "master";
     this.masterAdverIntervalMs = this.config.advertIntervalMs;
     this.masterAddress = undefined;
     this.masterPriority = undefined;
@@ -420,7 +453,7 @@ export class VirtualRouter {
       return;
     }
     this.enterBackup(now, reason, out);
-    if (this.config.initialState === "master") {
+    if (shortStart) {
       // keepalived: `state MASTER` waits one advert interval (plus the minimal skew) instead of three.
       this.masterDownTimer = now + this.masterAdverIntervalMs + this.masterAdverIntervalMs / 256;
     }
@@ -437,7 +470,7 @@ export class VirtualRouter {
         this.counters.release_master++;
       }
       this.clearTimers();
-      this.removeAddresses(out);
+      this.addresses.remove(out);
       this.transition(now, "fault", reason, out);
     } else if (reason === undefined && this.state === "fault") {
       const cause = this.lastTransition?.reason;
@@ -488,14 +521,18 @@ export class VirtualRouter {
   }
 
   private releaseIfSuperseded(advert: Advertisement, src: string, out: Output[]): void {
-    if (!this.holdingAddresses || this.state === "master") return;
+    if (!this.addresses.held || this.state === "master") return;
     if (advert.priority === PRIORITY_STOP || src === this.sourceAddress) return;
-    this.releaseDeadline = undefined;
-    this.removeAddresses(out);
+    this.addresses.remove(out);
   }
 
-  private holdForRelease(now: number): void {
-    if (this.holdingAddresses) this.releaseDeadline = now + this.timerValues().masterDownIntervalMs;
+  /**
+   * Leaving Master: strict releases the addresses now; make-before-break keeps them until another master is
+   * heard (releaseIfSuperseded), or `holdMs` passes with nobody heard.
+   */
+  private stepDownAddresses(now: number, holdMs: number, out: Output[]): void {
+    if (this.strictHandover) this.addresses.remove(out);
+    else this.addresses.holdUntil(now + holdMs);
   }
 
   private drop(now: number, out: Output[], counter: CounterName, message: string): void {
@@ -510,28 +547,6 @@ export class VirtualRouter {
     out.push(...sends);
     this.counters.advert_sent += sends.length;
     if (priority === PRIORITY_STOP) this.counters.pri_zero_sent += sends.length;
-  }
-
-  private addAddresses(out: Output[]): void {
-    if (this.holdingAddresses) return;
-    this.holdingAddresses = true;
-    const c = this.config;
-    const acceptPackets = this.isOwner || c.acceptMode;
-    out.push({ type: "add-addresses", instance: c.name, interface: c.interface, addresses: c.virtualAddresses, routes: c.virtualRoutes, acceptPackets });
-  }
-
-  private removeAddresses(out: Output[]): void {
-    if (!this.holdingAddresses) return;
-    this.holdingAddresses = false;
-    this.releaseDeadline = undefined;
-    const c = this.config;
-    out.push({ type: "remove-addresses", instance: c.name, interface: c.interface, addresses: c.virtualAddresses, routes: c.virtualRoutes });
-  }
-
-  private announce(count: number, out: Output[]): void {
-    const c = this.config;
-    if (count <= 0 || c.virtualAddresses.length === 0) return;
-    out.push({ type: "announce", instance: c.name, interface: c.interface, vrid: c.vrid, family: c.family, addresses: c.virtualAddresses, count });
   }
 
   private clearTimers(): void {

@@ -67,6 +67,8 @@ function summarize(output: Output, config: InstanceConfig): Record<string, unkno
       return { type: output.type, addresses: output.addresses.map((a) => a.address), acceptPackets: output.acceptPackets };
     case "remove-addresses":
       return { type: output.type, addresses: output.addresses.map((a) => a.address) };
+    case "accept-packets":
+      return { type: output.type, acceptPackets: output.acceptPackets };
     case "announce":
       return { type: "announce", count: output.count };
     case "transition":

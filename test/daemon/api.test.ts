@@ -70,7 +70,7 @@ describe("VrrpApi over a real Runtime", () => {
     assert.deepEqual(data["sync_groups"], { g: { state: "master", members: ["lan0", "lan1"] } });
     assert.deepEqual(Object.keys(data["track_scripts"] as object), ["chk"]);
     const tracked = lan0["tracked"] as Record<string, unknown>[];
-    assert.deepEqual(tracked.map((t) => [t["type"], t["name"], t["state"], t["delta"]]), [["interface", "eth0", "up", 0], ["interface", "eth9", "unknown", 0]]);
+    assert.deepEqual(tracked.map((t) => [t["type"], t["name"], t["state"], t["delta"]]), [["interface", "eth0", "up", 0], ["interface", "eth9", "down", -30]], "eth9 does not exist: down (issue #11 defect 6)");
     // Times: epoch seconds derived from the injected wall clock and the monotonic transition time.
     const t = lan0["last_transition"] as Record<string, number>;
     assert.equal(t["to"], "master");

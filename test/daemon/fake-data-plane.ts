@@ -25,6 +25,7 @@ export class FakeDataPlane implements DataPlane {
   private onPacket: ((p: ReceivedPacket) => void) | undefined;
   private onBurstEnd: (() => void) | undefined;
   private onLink: ((device: string, link: LinkState) => void) | undefined;
+  private readonly pending: ReceivedPacket[] = [];
 
   constructor(
     private readonly lan: FakeLan,
@@ -59,6 +60,23 @@ export class FakeDataPlane implements DataPlane {
   receiveBurst(packets: readonly ReceivedPacket[]): void {
     for (const packet of packets) this.onPacket?.(packet);
     this.onBurstEnd?.();
+  }
+
+  /**
+   * A packet that reached the socket but whose readiness the event loop serves only after `readAfterMs` (epoll
+   * reported the timer first): delivered earlier only if the daemon asks for it (receivePending()).
+   */
+  queue(packet: ReceivedPacket, readAfterMs = 50): void {
+    this.pending.push(packet);
+    setTimeout(() => this.receivePending(), readAfterMs);
+  }
+
+  get queued(): number {
+    return this.pending.length;
+  }
+
+  receivePending(): void {
+    if (this.pending.length > 0) this.receiveBurst(this.pending.splice(0));
   }
 
   /** One packet, as a burst of its own. */

@@ -138,3 +138,30 @@ test("the packets of one receive burst share one clock reading; separate bursts 
     await runtime.stop();
   }
 });
+
+test("a timer that fires after a stall handles the adverts waiting in the socket first: no false takeover", async () => {
+  // The event loop was busy past the backup's Master_Down_Timer while the master's advert sat in the receive queue.
+  // When the loop wakes, which of the timer and the socket it serves first is up to epoll; the daemon must count
+  // the waiting advert before the deadline, or a live master is taken over (issue #15's false takeover).
+  const plane = new FakeDataPlane(new FakeLan(), "eth0", "192.0.2.1");
+  const runtime = new Runtime(config(100), plane, quiet);
+  const advert = (): ReceivedPacket => {
+    const bytes = encode({ version: 3, vrid: 51, priority: 200, maxAdverIntCs: 2, addresses: [VIP] }, { family: 4, src: "192.0.2.9", dst: "224.0.0.18" });
+    return { interface: "eth0", family: 4, src: "192.0.2.9", dst: "224.0.0.18", ttl: 255, bytes };
+  };
+  await runtime.start();
+  try {
+    plane.receive(advert());
+    const mdiMs = runtime.status().instances[0]?.masterDownIntervalMs ?? NaN;
+    plane.queue(advert(), mdiMs + 100); // arrives, but the loop serves the timer before the socket
+    const stallUntil = performance.now() + mdiMs + 20;
+    while (performance.now() < stallUntil) {
+      // busy: the Master_Down_Timer passes while the advert waits
+    }
+    await wait(5);
+    assert.equal(stateOf(runtime), "backup", "the waiting advert was counted before the deadline");
+    assert.equal(plane.queued, 0);
+  } finally {
+    await runtime.stop();
+  }
+});

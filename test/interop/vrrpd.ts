@@ -47,7 +47,6 @@ export const REFUSAL_COUNTERS = [
   "advert_interval_err",
   "unicast_src_err",
   "invalid_type_rcvd",
-  "vrid_err",
 ] as const;
 
 const TRANSITION = new RegExp(`\\(${INSTANCE}\\) (\\w+) -> (\\w+) \\(([^)]*)\\)`);

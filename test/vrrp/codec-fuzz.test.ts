@@ -24,7 +24,7 @@ const RUNS = Number(process.env["FUZZ_RUNS"] ?? 3000);
 const CODES: Record<DecodeErrorCode, true> = {
   truncated: true, "bad-length": true, "bad-version": true, "bad-type": true, "bad-checksum": true, "zero-count": true,
   "zero-interval": true, "ipv6-first-not-link-local": true, "v2-over-ipv6": true, "auth-type-mismatch": true,
-  "auth-failure": true,
+  "unknown-auth-type": true, "auth-failure": true,
 };
 
 const CONTEXTS: readonly DecodeOptions[] = [

@@ -198,7 +198,7 @@ describe("decode refusals, one per DecodeErrorCode", () => {
     assert.equal(refusal(decode(encode(v3({ addresses: ["fec0::1"] }), V6), V6)).code, "ipv6-first-not-link-local");
   });
 
-  it("auth-type-mismatch: against the configured type, or a type this codec does not know", () => {
+  it("auth-type-mismatch against the configured type; unknown-auth-type for a type this codec does not know", () => {
     const none = encode(v2(), V4);
     const pass = encode(v2({ authType: 1, authPassword: "secret" }), V4);
     assert.deepEqual(refusal(decode(none, { ...V4, expectedAuth: { authType: 1, authPassword: "secret" } })), {
@@ -208,7 +208,7 @@ describe("decode refusals, one per DecodeErrorCode", () => {
     assert.equal(refusal(decode(pass, { ...V4, expectedAuth: { authType: 0, authPassword: "" } })).code, "auth-type-mismatch");
     const ah = withValidChecksum(fromHex("213364010201 0000 c0000264 0000000000000000"), V4);
     assert.deepEqual(refusal(decode(ah, V4)), {
-      code: "auth-type-mismatch",
+      code: "unknown-auth-type",
       message: "Auth Type 2 is not supported (0 none, 1 simple password)",
     });
   });

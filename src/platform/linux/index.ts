@@ -66,6 +66,11 @@ export class LinuxPlatform {
     return socket;
   }
 
+  /** Reads every VRRP socket's queue now (non-blocking), delivering to the callbacks bound at open. */
+  receivePending(): void {
+    for (const socket of this.vrrp.values()) socket.receivePending();
+  }
+
   /**
    * Sends a gratuitous ARP / unsolicited NA frame (built by src/vrrp/frames.ts) out of `ifindex`. Every failure,
    * opening the AF_PACKET socket on first use included (EPERM without CAP_NET_RAW), is a SyscallError value.

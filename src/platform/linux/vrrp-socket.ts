@@ -201,6 +201,11 @@ export class VrrpSocket {
     this.tx.free();
   }
 
+  /** What the readiness callback does, on demand: read the queue until EAGAIN (bounded), then end the burst. */
+  receivePending(): void {
+    if (!this.closed) this.drain();
+  }
+
   private drain(): void {
     try {
       this.drainBurst();

@@ -106,7 +106,7 @@ function transition(t) {
 }
 
 var ERROR_COUNTERS = [ 'packet_len_err', 'ip_ttl_err', 'invalid_type_rcvd', 'addr_list_err', 'invalid_authtype', 'authtype_mismatch',
-	'auth_failure', 'chk_err', 'vers_err', 'vrid_err', 'advert_interval_err', 'unicast_src_err' ];
+	'auth_failure', 'chk_err', 'vers_err', 'advert_interval_err', 'unicast_src_err' ];
 
 /* Counters in three groups; `errors` lists only the non-zero error counters by name. */
 function counters(c) {
