@@ -7,6 +7,7 @@ import type { Advertisement } from "./advertisement.ts";
 import { advertOutputs } from "./advert-builder.ts";
 import { AdvertFilter } from "./advert-filter.ts";
 import { HeldAddresses } from "./held-addresses.ts";
+import { Preemption } from "./preemption.ts";
 import { type CounterName, type Counters, zeroCounters } from "./counters.ts";
 import type { Output, ReceivedPacket, State, TransitionReason } from "./io.ts";
 import { compareIp } from "../lib/ip.ts";
@@ -61,8 +62,7 @@ export class VirtualRouter {
   private masterAdverIntervalMs: number;
   private adverTimer: number | undefined;
   private masterDownTimer: number | undefined;
-  private preemptDelayUntil: number | undefined;
-  private noPreemptUntil: number | undefined;
+  private readonly preemption = new Preemption();
   private garpBursts: GarpBurst[] = [];
   private garpRefreshAt: number | undefined;
   private lastLowerPrioGarpAt: number | undefined;
@@ -230,7 +230,7 @@ export class VirtualRouter {
   switchover(now: number, noPreemptMs: number, out: Output[]): boolean {
     if (this.state !== "master") return false;
     this.sendAdvert(PRIORITY_STOP, out);
-    this.noPreemptUntil = now + noPreemptMs;
+    this.preemption.holdOff(now + noPreemptMs);
     // A backup answers the priority 0 after Skew_Time; its first advert releases ours (releaseIfSuperseded).
     this.stepDownAddresses(now, this.timerValues().masterDownIntervalMs, out);
     this.enterBackup(now, "switchover", out, { keepAddresses: true });
@@ -316,29 +316,14 @@ export class VirtualRouter {
       this.masterPriority = 0;
       return;
     }
-    if (this.acceptsAsMaster(now, advert.priority)) {
+    if (this.preemption.accepts(now, this.config, this.effectivePriority, this.isOwner, advert.priority)) {
       if (advert.version === 3) this.learnInterval(now, advert.maxAdverIntCs * 10, src, out);
       this.masterDownTimer = now + this.timerValues().masterDownIntervalMs;
       this.masterAddress = src;
       this.masterPriority = advert.priority;
       this.wantMaster = false;
-      if (advert.priority >= this.effectivePriority) this.preemptDelayUntil = undefined;
     }
     // Otherwise (preempt and a lower priority) the advert is discarded and the timer runs out: preemption.
-  }
-
-  /** §6.4.2: accept when Preempt_Mode is False or the sender's priority is not lower; plus preempt_delay. */
-  private acceptsAsMaster(now: number, advertPriority: number): boolean {
-    if (advertPriority >= this.effectivePriority) return true;
-    if (this.isOwner) return false; // the owner always preempts (§6.4.2 note)
-    if (!this.config.preempt) return true;
-    if (this.noPreemptUntil !== undefined && now < this.noPreemptUntil) return true;
-    if (this.config.preemptDelayMs > 0) {
-      // keepalived: a backup that could preempt first waits preempt_delay from the first lower-priority advert.
-      this.preemptDelayUntil ??= now + this.config.preemptDelayMs;
-      return now < this.preemptDelayUntil;
-    }
-    return false;
   }
 
   private masterDownTimerFired(now: number, out: Output[]): void {
@@ -414,8 +399,7 @@ export class VirtualRouter {
     // §6.4.2 "Transition to Master": advertise, configure the addresses, then announce them (GARP / NA).
     this.clearTimers();
     this.wantMaster = false;
-    // keepalived clears preempt_time when it leaves master: a window from before this term must not carry over.
-    this.preemptDelayUntil = undefined;
+    this.preemption.forgetDelay();
     this.sendAdvert(this.effectivePriority, out);
     this.addresses.claim(this.acceptsPackets, out);
     const garp = this.config.garp;
@@ -447,7 +431,7 @@ export class VirtualRouter {
     this.masterAdverIntervalMs = this.config.advertIntervalMs;
     this.masterAddress = undefined;
     this.masterPriority = undefined;
-    this.preemptDelayUntil = undefined;
+    this.preemption.forgetDelay();
     if (this.isOwner && this.hooks.canBecomeMaster(this)) {
       this.becomeMaster(now, atStartup ? "owner-startup" : reason, out);
       return;

@@ -420,6 +420,28 @@ export class HolderWatch {
   }
 }
 
+/**
+ * The stretches of samples whose holders were not `expected`, for a failure message: e.g. "r1+r2 from 3610 ms to
+ * 4980 ms", times relative to `t0` (performance.now()). Empty when every sample had `expected`.
+ */
+export function describeHolderStretches(samples: readonly HolderSample[], expected: readonly RouterName[], t0: number): string {
+  const want = expected.join("+");
+  const stretches: string[] = [];
+  let open: { holders: string; from: number; to: number } | undefined;
+  for (const s of samples) {
+    const holders = s.holders.join("+");
+    if (open && holders !== open.holders) {
+      stretches.push(`${open.holders || "nobody"} from ${(open.from - t0).toFixed(0)} ms to ${(open.to - t0).toFixed(0)} ms`);
+      open = undefined;
+    }
+    if (holders === want) continue;
+    if (open) open.to = s.at;
+    else open = { holders, from: s.at, to: s.at };
+  }
+  if (open) stretches.push(`${open.holders || "nobody"} from ${(open.from - t0).toFixed(0)} ms to ${(open.to - t0).toFixed(0)} ms`);
+  return stretches.join("; ");
+}
+
 // ---- configuration -------------------------------------------------------------------------------------------
 
 export interface InstanceOptions {
@@ -433,6 +455,8 @@ export interface InstanceOptions {
   /** `list virtual_ipaddress` values (default the IPv4 VIP /24). */
   readonly vips?: readonly string[];
   readonly nopreempt?: boolean;
+  /** `option state` (keepalived's `state`): MASTER shortens the first wait for a master to one advert interval. */
+  readonly state?: "MASTER" | "BACKUP";
   /** Seconds. */
   readonly preemptDelay?: number;
   readonly unicastSrcIp?: string;
@@ -466,6 +490,7 @@ export function vrrpConfig(instance: InstanceOptions, trackScripts: readonly Tra
     option("advert_int", instance.advertInt ?? 0.1),
   );
   if (instance.nopreempt !== undefined) lines.push(option("nopreempt", instance.nopreempt ? 1 : 0));
+  if (instance.state !== undefined) lines.push(option("state", instance.state));
   if (instance.preemptDelay !== undefined) lines.push(option("preempt_delay", instance.preemptDelay));
   if (instance.unicastSrcIp !== undefined) lines.push(option("unicast_src_ip", instance.unicastSrcIp));
   for (const peer of instance.unicastPeers ?? []) lines.push(`\tlist unicast_peer '${peer}'`);
