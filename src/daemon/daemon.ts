@@ -11,7 +11,7 @@ import type { DataPlane } from "./data-plane.ts";
 import { formatFindings, loadConfig } from "./load-config.ts";
 import type { Logger } from "./log.ts";
 import { NetifdInterfaces, StaticInterfaces, type InterfaceInfo, type InterfaceResolver } from "./netifd.ts";
-import { Runtime, type RuntimeConfig } from "./runtime.ts";
+import { Runtime, type RuntimeConfig, type RuntimeStatus } from "./runtime.ts";
 import { toRuntimeConfig } from "./runtime-config.ts";
 import { VrrpUbusObject } from "./ubus-object.ts";
 import { VERSION } from "./version.ts";
@@ -65,9 +65,16 @@ export class Daemon {
       this.interfaces = new NetifdInterfaces(this.bus, (logical, info) => this.onNetwork(logical, info), this.logger);
       this.bus.start();
       await this.resolveNetworks();
+      this.current = this.runtimeConfig(this.config);
+      this.runtime.useStartConfig(this.current);
     }
     await this.runtime.start();
     this.control = await startControlSocket(this.api, this.logger, this.options.controlSocket ? { path: this.options.controlSocket } : {});
+  }
+
+  /** What the runtime reports (the status API adds process and config facts to this). */
+  status(): RuntimeStatus {
+    return this.runtime.status();
   }
 
   /** SIGTERM: graceful stop (priority 0, make before break), then close everything. */
@@ -129,6 +136,7 @@ export class Daemon {
     this.networks.set(logical, info);
     this.logger.log("info", `network ${logical} is ${info.up ? "up" : "down"} on ${info.device}`);
     this.runtime.setNetworkState(info.device, info.up);
-    if (before && before.device !== info.device) void this.apply();
+    // A move, or the first answer for a network netifd could not resolve at start (it came up after us).
+    if (before?.device !== info.device) void this.apply();
   }
 }

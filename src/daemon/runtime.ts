@@ -58,6 +58,7 @@ export class Runtime {
   /** STOP notifications wait until the addresses are released, so `notify_stop` sees the final state. */
   private deferredStops: (() => void)[] = [];
   private shuttingDown = false;
+  private started = false;
   readonly stateListeners: ((event: StateEvent) => void)[] = [];
   private readonly lowerPriLog = new LogRateLimiter(60_000);
   private readonly acceptWarned = new Set<string>();
@@ -84,7 +85,22 @@ export class Runtime {
     this.notifier = this.newNotifier(config);
   }
 
+  /**
+   * The configuration to start with, when it could be completed only after construction: on OpenWrt the devices
+   * behind logical networks come from netifd, and the first election must run on them, not on a device named
+   * after the network.
+   */
+  useStartConfig(config: RuntimeConfig): void {
+    if (this.started) throw new Error("useStartConfig() after start(): use reload()");
+    this.config = config;
+    this.smallestIntervalMs = smallestInterval(config);
+    this.engine = new Engine(config.core);
+    this.trackScripts = this.newTrackScripts(config);
+    this.notifier.setOptions(this.notifyOptions(config));
+  }
+
   async start(): Promise<void> {
+    this.started = true;
     await this.removeStaleAddresses(this.config.core.instances);
     await this.dataPlane.watchLinks((device, link) => this.onLink(device, link));
     await this.listen();

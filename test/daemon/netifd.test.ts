@@ -6,33 +6,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { NetifdInterfaces, StaticInterfaces, interfaceInfo, type InterfaceInfo } from "../../src/daemon/netifd.ts";
-import { connectUbus, ubusMethod, type UbusClient, type UbusObject } from "../../src/ubus/client.ts";
 import { UbusConnection } from "../../src/ubus/connection.ts";
 import { quiet, until } from "./api-fixture.ts";
+import { FakeNetifd } from "./fake-netifd.ts";
 import { UbusBroker } from "./ubus-broker.ts";
-
-/** netifd as ubus sees it: one status per logical network, notifications on network.interface. */
-class FakeNetifd {
-  readonly state: Record<string, { up: boolean; l3_device?: string; device?: string }> = {
-    lan: { up: true, l3_device: "br-lan", device: "br-lan" },
-    wan: { up: false, device: "eth1" },
-  };
-  client!: UbusClient;
-  main!: UbusObject;
-
-  async start(path: string): Promise<void> {
-    this.client = await connectUbus(path);
-    this.main = await this.client.addObject("network.interface", { dump: ubusMethod({}, () => undefined) });
-    for (const name of Object.keys(this.state)) {
-      await this.client.addObject(`network.interface.${name}`, { status: ubusMethod({}, () => ({ data: { ...this.state[name] } })) });
-    }
-  }
-
-  set(name: string, s: { up: boolean; l3_device?: string; device?: string }): void {
-    this.state[name] = s;
-    this.client.notify(this.main.objid, s.up ? "interface.update" : "interface.down", { interface: name, ...s });
-  }
-}
 
 describe("NetifdInterfaces", () => {
   let dir: string;
