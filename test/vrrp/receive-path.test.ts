@@ -87,3 +87,13 @@ test("nextWakeup() is never later than nextDeadline() while adverts keep pushing
   }
   assert.equal(engine.status(3000).instances[0]?.state, "backup");
 });
+
+test("a 6-byte advert for a configured VRID counts as packet_len_err and is logged (issue #15)", () => {
+  const instance = simInstance({ vrid: 51, version: 3 });
+  const engine = new Engine({ instances: [instance], syncGroups: [] });
+  engine.setLink(0, "lan0", { up: true, ipv4: "192.0.2.1" });
+  engine.start(0);
+  const out = engine.handlePacket(10, { interface: "lan0", family: 4, src: "192.0.2.2", dst: "224.0.0.18", ttl: 255, bytes: Uint8Array.of(0x31, 51, 100, 1, 0, 100) });
+  assert.equal(engine.status(10).instances[0]?.counters.packet_len_err, 1);
+  assert.ok(out.some((o) => o.type === "log" && o.message.includes("packet_len_err")), "logged (rate-limited)");
+});

@@ -73,7 +73,11 @@ const RECEIVE_DATA_BYTES = 4096;
 const CONTROL_BYTES = 256;
 const RECEIVE_SLOTS = 32; // datagrams per recvmmsg call
 const MAX_DATAGRAMS_PER_WAKE = 64; // yield to timers between bursts; libuv polls again while data is left
-const VRRP_HEADER_BYTES = 8;
+/**
+ * Shorter than this, a datagram cannot even name its VRID, so no instance could count it. Anything longer goes to
+ * the core, whose decoder refuses a truncated advert with the instance's packet_len_err and a log line.
+ */
+const VRID_NAMED_BYTES = 2;
 const DEFAULT_GROUP = { 4: "224.0.0.18", 6: "ff02::12" } as const;
 
 export class VrrpSocket {
@@ -254,7 +258,7 @@ export class VrrpSocket {
       if (header === undefined) return "bad-ip-header";
       if (header.protocol !== k.IPPROTO_VRRP) return "not-vrrp";
       if (info.ifindex < 0) return "no-ancillary-data";
-      if (header.totalBytes - header.headerBytes < VRRP_HEADER_BYTES) return "short";
+      if (header.totalBytes - header.headerBytes < VRID_NAMED_BYTES) return "short";
       packet.ifindex = info.ifindex;
       packet.src = formatIpv4At(data, IPV4_SRC_OFFSET);
       packet.dst = formatIpv4At(data, IPV4_DST_OFFSET);
@@ -264,7 +268,7 @@ export class VrrpSocket {
     }
     const from = decodeSockaddrIn6(name, rx.nameLength(slot));
     if (info.ifindex < 0 || info.ttl < 0 || info.ipv6DstOffset < 0 || from === undefined) return "no-ancillary-data";
-    if (length < VRRP_HEADER_BYTES) return "short";
+    if (length < VRID_NAMED_BYTES) return "short";
     packet.ifindex = info.ifindex;
     packet.src = formatIp(from.address);
     packet.dst = formatIp(control.subarray(info.ipv6DstOffset, info.ipv6DstOffset + 16));
