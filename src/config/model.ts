@@ -1,7 +1,7 @@
 // The validated configuration the daemon runs on: the protocol core's CoreConfig (src/vrrp/model.ts) plus what
 // only the daemon needs (logical interface names to resolve, notify scripts, track-script commands, globals).
 // Units are in the field names; every duration is in milliseconds.
-import type { CoreConfig, GarpConfig, VrrpVersion } from "../vrrp/model.ts";
+import type { CoreConfig, GarpConfig, Handover, VrrpVersion } from "../vrrp/model.ts";
 import type { UciLocation } from "./uci/types.ts";
 
 export type LogLevel = "error" | "warning" | "info" | "debug";
@@ -35,6 +35,7 @@ export interface GlobalsConfig {
   readonly garp: GarpConfig;
   readonly lowerPrioNoAdvert: boolean;
   readonly higherPrioSendAdvert: boolean;
+  readonly handover: Handover;
 }
 
 /** An instance's `track_interface` entry before interface names are resolved to devices. */

@@ -95,6 +95,7 @@ export function renderInstance(
   if (trackScripts.length > 0) o.push(["track_script", trackScripts]);
   if (c.lowerPrioNoAdvert !== globals.lowerPrioNoAdvert) o.push(["lower_prio_no_advert", flag(c.lowerPrioNoAdvert)]);
   if (c.higherPrioSendAdvert !== globals.higherPrioSendAdvert) o.push(["higher_prio_send_advert", flag(c.higherPrioSendAdvert)]);
+  if (c.handover !== globals.handover) o.push(["handover", c.handover]);
   const asV2 = c.v3Ipv4Checksum === "message-only";
   if (asV2 !== globals.v3ChecksumAsV2) o.push(["v3_checksum_as_v2", flag(asV2)]);
   o.push(...notifyOptions(meta?.notify));

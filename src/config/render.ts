@@ -55,6 +55,7 @@ function renderGlobals(g: GlobalsConfig): RenderedOptions {
   for (const [option, value, inherited, ms] of garp) if (value !== inherited) o.push([option, ms ? formatSeconds(value) : String(value)]);
   if (g.lowerPrioNoAdvert) o.push(["vrrp_lower_prio_no_advert", "1"]);
   if (g.higherPrioSendAdvert) o.push(["vrrp_higher_prio_send_advert", "1"]);
+  if (g.handover !== d.handover) o.push(["handover", g.handover]);
   return o;
 }
 

@@ -11,6 +11,7 @@ import { buildTrackScript } from "./build/track-script.ts";
 import { applyTrackingRules } from "./build/tracking-rules.ts";
 import { checkDuplicateVrids, checkSharedAddresses, checkUnusedTrackScripts } from "./cross-checks.ts";
 import { Findings, type Finding } from "./finding.ts";
+import { checkDevices, type DeviceFacts } from "./live-devices.ts";
 import type { DaemonConfig, InstanceMeta, SyncGroupMeta, TrackScriptConfig } from "./model.ts";
 import { placeOf, readPackages, type ReadSection } from "./read.ts";
 import type { UciDirectoryResult, UciPackage, UciParseResult } from "./uci/types.ts";
@@ -33,8 +34,13 @@ function singleGlobals(sections: readonly ReadSection[], findings: Findings): Re
   return first;
 }
 
+export interface ValidateOptions {
+  /** What exists on this machine, for `vrrpd check-config`: missing devices are then warned about. */
+  readonly devices?: DeviceFacts;
+}
+
 /** Validates the sections of all `packages` as one configuration (one file, or the files of a directory). */
-export function validate(packages: readonly UciPackage[]): ValidationResult {
+export function validate(packages: readonly UciPackage[], options: ValidateOptions = {}): ValidationResult {
   const findings = new Findings();
   const sections = readPackages(packages, findings);
   const globalsSection = singleGlobals(sections, findings);
@@ -63,6 +69,7 @@ export function validate(packages: readonly UciPackage[]): ValidationResult {
   checkDuplicateVrids(drafts, findings);
   checkSharedAddresses(drafts, findings);
   checkUnusedTrackScripts(scriptSections, instances.map((i) => i.tracks), findings);
+  if (options.devices !== undefined) checkDevices(drafts.map((draft, i) => ({ draft, tracks: instances[i]?.tracks ?? [] })), options.devices, findings);
 
   if (findings.hasErrors) return { findings: findings.sorted() };
   const built = new Set(drafts.map((d) => d.config.name));
@@ -85,7 +92,7 @@ export function validate(packages: readonly UciPackage[]): ValidationResult {
   return { config, findings: findings.sorted() };
 }
 
-export interface ValidateParsedOptions {
+export interface ValidateParsedOptions extends ValidateOptions {
   /** For a directory result: the package to use (default `vrrp`, i.e. /etc/config/vrrp). */
   readonly package?: string;
 }
@@ -104,7 +111,7 @@ export function validateParsed(parsed: UciParseResult | UciDirectoryResult, opti
   } else {
     packages = [parsed.package];
   }
-  const result = validate(packages);
+  const result = validate(packages, options);
   if (parseFindings.length === 0) return result;
   const findings = [...parseFindings, ...result.findings].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line));
   return { findings };

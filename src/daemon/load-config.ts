@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { formatFinding, type Finding } from "../config/finding.ts";
 import type { DaemonConfig } from "../config/model.ts";
 import { parseUci, parseUciFiles } from "../config/uci/parser.ts";
-import { validateParsed } from "../config/validate.ts";
+import { validateParsed, type ValidateOptions } from "../config/validate.ts";
 
 export interface LoadedConfig {
   readonly path: string;
@@ -17,7 +17,8 @@ export interface LoadedConfig {
 
 export const DEFAULT_CONFIG_PATH = "/etc/config/vrrp";
 
-export function loadConfig(path: string = DEFAULT_CONFIG_PATH): LoadedConfig {
+/** `options.devices` adds checks against this machine (check-config); the daemon loads without them. */
+export function loadConfig(path: string = DEFAULT_CONFIG_PATH, options: ValidateOptions = {}): LoadedConfig {
   let result: ReturnType<typeof validateParsed>;
   try {
     if (statSync(path).isDirectory()) {
@@ -25,9 +26,9 @@ export function loadConfig(path: string = DEFAULT_CONFIG_PATH): LoadedConfig {
       const files = readdirSync(path)
         .filter((name) => !name.includes(".") && statSync(join(path, name)).isFile())
         .map((name) => ({ path: join(path, name), text: readFileSync(join(path, name), "utf8") }));
-      result = validateParsed(parseUciFiles(files));
+      result = validateParsed(parseUciFiles(files), options);
     } else {
-      result = validateParsed(parseUci({ path, text: readFileSync(path, "utf8") }));
+      result = validateParsed(parseUci({ path, text: readFileSync(path, "utf8") }), options);
     }
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);

@@ -4,6 +4,7 @@ import { createLogger, parseLevel } from "./log.ts";
 import { formatFinding } from "../config/finding.ts";
 import { CONTROL_COMMANDS, CONTROL_USAGE, runControlCommand } from "./status-cli.ts";
 import { Daemon } from "./daemon.ts";
+import { hostDeviceFacts } from "./device-facts.ts";
 import { IMPORT_USAGE, processImportIo, runImport } from "./import-cli.ts";
 import { DEFAULT_CONFIG_PATH, formatFindings, loadConfig } from "./load-config.ts";
 import { LinuxDataPlane } from "./linux-data-plane.ts";
@@ -14,7 +15,8 @@ const USAGE = `usage: vrrpd <command> [options]
 commands:
   run [-c PATH] [--control-socket PATH] [--ubus-socket PATH]
                                           run the daemon in the foreground (procd / systemd supervise it)
-  check-config [-c PATH]                  validate the configuration; exit 1 on errors
+  check-config [-c PATH]                  validate the configuration and warn about devices this machine lacks;
+                                          exit 1 on errors
   import [--from keepalived|openwrt-keepalived] FILE
                                           print /etc/config/vrrp for a keepalived configuration
   version                                 print the version
@@ -53,7 +55,8 @@ function parseArgs(argv: readonly string[]): Options | string {
 }
 
 function checkConfig(options: Options): number {
-  const loaded = loadConfig(options.configPath);
+  // Unlike `run`, which waits for missing devices, check-config also says which ones this machine lacks.
+  const loaded = loadConfig(options.configPath, { devices: hostDeviceFacts(options.configPath) });
   for (const line of formatFindings(loaded)) console.log(line);
   const instances = loaded.config ? Object.keys(loaded.config.instances).length : 0;
   console.log(`${options.configPath}: ${loaded.errors} error(s), ${loaded.warnings} warning(s)${loaded.errors === 0 ? `, ${instances} instance(s)` : ""}`);

@@ -83,8 +83,8 @@ export interface InstanceConfig {
   readonly downTimerAdverts: number;
   /**
    * What a master that steps down does with its addresses. "make-before-break" (the default) keeps them until
-   * the new master's second advert, and at most one advert interval after its first, so clients in flight lose
-   * nothing; "strict" releases them at once, as RFC 5798 §6.4.2 and keepalived do.
+   * it hears the new master's next advert (preempted: at most one advert interval after the advert that preempted
+   * it), so clients in flight lose nothing; "strict" releases them at once, as RFC 5798 §6.4.2 and keepalived do.
    */
   readonly handover: Handover;
 }

@@ -165,9 +165,12 @@ describe("vrrp_strict and strict_mode", () => {
     );
     // S2 has strict_mode off: keepalived's normal defaults.
     assert.deepEqual([s2?.acceptMode, s2?.garp.lowerPrioRepeat, s2?.garp.lowerPrioDelayMs, s2?.lowerPrioNoAdvert], [true, 5, 5000, false]);
+    // Strict mode releases the addresses at once when stepping down (keepalived, RFC 5798 §6.4.2); vrrpd's
+    // default is make-before-break, so the import writes handover 'strict' for it.
+    assert.deepEqual([s1?.handover, s2?.handover], ["strict", "make-before-break"]);
     const at = (keyword: string, from: number | string = 1): boolean =>
       checked.result.findings.some((f) => f.line === lineOf(text, keyword, from) && f.section === keyword);
-    assert.ok(at("vrrp_strict"));
+    assert.ok(checked.result.findings.some((f) => f.line === lineOf(text, "vrrp_strict") && f.message.includes("handover 'strict'")));
     for (const k of ["state", "preempt_delay", "garp_lower_prio_repeat", "auth_type"]) assert.ok(at(k, "vrrp_instance S1"), k);
     lineOf(text, "strict_mode", "vrrp_instance S2");
   });

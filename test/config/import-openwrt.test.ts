@@ -90,6 +90,14 @@ describe("import of OpenWrt's /etc/config/keepalived", () => {
     assert.deepEqual(errors, [`${lineOf(text, "list track_bfd")}:track_bfd`]);
   });
 
+  it("says where hotplug hooks go, and that BACKUP and STOP hooks now run before the addresses are released", () => {
+    const hotplug = result.findings.filter((f) => f.section === "hotplug");
+    assert.equal(hotplug.length, 1);
+    assert.match(hotplug[0]?.message ?? "", /\/etc\/hotplug\.d\/vrrp\/.*BACKUP and STOP hooks .* handover 'strict'/);
+    // keepalived's strict mode is not set: vrrpd's default stays.
+    assert.ok(config.core.instances.every((c) => c.handover === "make-before-break"));
+  });
+
   it("keeps keepalived's reading of values: a `#` in a value starts a comment", () => {
     const r = checkOutput(uciImport([
       "config vrrp_instance",

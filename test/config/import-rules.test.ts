@@ -94,6 +94,21 @@ describe("keepalived's rules in the import", () => {
     assert.ok(has(r.findings, 12, "vrrp_instance", "warning", "already defined"));
   });
 
+  it("keeps vrrpd's make-before-break handover, says so only where a script runs on stepping down, and makes strict mode strict", () => {
+    const r = run(conf(
+      ...instance("a", "  notify_backup /etc/keepalived/backup.sh"),
+      ...instance("b", "  notify_master /etc/keepalived/master.sh").map((l) => l.replace("51", "52")),
+      ...instance("c", "  strict_mode on", "  notify /etc/keepalived/any.sh").map((l) => l.replace("51", "53")),
+      ...instance("d", "  notify_stop /etc/keepalived/stop.sh", "  notify /etc/keepalived/any.sh").map((l) => l.replace("51", "54")),
+    ));
+    const { config } = checkOutput(r);
+    assert.deepEqual(config.core.instances.map((c) => [c.name, c.handover]), [["a", "make-before-break"], ["b", "make-before-break"], ["c", "strict"], ["d", "make-before-break"]]);
+    const handoverNotes = r.findings.filter((f) => f.message.includes("make-before-break")).map((f) => [f.line, f.section, f.severity]);
+    // One note per instance, at its first script that runs on stepping down; none for notify_master or strict mode.
+    assert.deepEqual(handoverNotes, [[4, "notify_backup", "warning"], [29, "notify_stop", "warning"]]);
+    assert.ok(has(r.findings, 20, "strict_mode", "warning", "handover 'strict'"));
+  });
+
   it("track entries as keepalived's alloc_track_if / alloc_track_script read them", () => {
     const r = run(conf(
       "vrrp_script rev {", "  script /bin/rev", "  weight -20 reverse", "}",

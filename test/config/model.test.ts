@@ -51,6 +51,15 @@ describe("model: defaults follow keepalived", () => {
     assert.equal(first(text.replace("option garp_master_refresh '60'", "option v3_checksum_as_v2 '0'")).v3Ipv4Checksum, "pseudo-header");
   });
 
+  it("keeps addresses until the new master is heard unless handover says 'strict', per instance or from globals", () => {
+    assert.equal(first(uci(...instance("lan"))).handover, "make-before-break");
+    assert.equal(first(uci(...instance("lan", "\toption handover 'strict'"))).handover, "strict");
+    const strictByDefault = uci("config globals 'globals'", "\toption handover 'strict'", ...instance("lan"));
+    assert.equal(first(strictByDefault).handover, "strict");
+    assert.equal(configOf(strictByDefault).globals.handover, "strict");
+    assert.equal(first(strictByDefault.replace("config instance 'lan'", "config instance 'lan'\n\toption handover 'make-before-break'")).handover, "make-before-break");
+  });
+
   it("derives state from priority 255 when no state is given (keepalived)", () => {
     assert.equal(first(uci(...instance("lan", "\toption priority '255'"))).initialState, "master");
     assert.equal(first(uci(...instance("lan", "\toption state 'master'", "\toption priority '200'"))).initialState, "master");
@@ -61,7 +70,7 @@ describe("model: defaults follow keepalived", () => {
     assert.deepEqual(g, {
       enabled: true, logLevel: "info", startupDelayMs: 0, hotplug: true, controlSocket: "/run/vrrpd/control.sock", enableScriptSecurity: false,
       vrrpVersion: 2, v3ChecksumAsV2: false, multicastGroup4: "224.0.0.18", multicastGroup6: "ff02::12", garp: DEFAULT_GARP,
-      lowerPrioNoAdvert: false, higherPrioSendAdvert: false,
+      lowerPrioNoAdvert: false, higherPrioSendAdvert: false, handover: "make-before-break",
     });
     const named = configOf(uci("config globals 'globals'", "\toption router_id 'gw-a'", "\toption script_user 'vrrp nogroup'", "\toption enabled 'no'"));
     assert.deepEqual([named.globals.routerId, named.globals.scriptUser, named.globals.scriptGroup, named.globals.enabled], ["gw-a", "vrrp", "nogroup", false]);
@@ -142,13 +151,13 @@ describe("model: sync groups and meta", () => {
 
 describe("model: rendering back to UCI", () => {
   const text = uci(
-    "config globals 'globals'", "\toption router_id 'gw-a'", "\toption vrrp_garp_master_delay '2'", "\toption vrrp_version '3'",
+    "config globals 'globals'", "\toption router_id 'gw-a'", "\toption vrrp_garp_master_delay '2'", "\toption vrrp_version '3'", "\toption handover 'strict'",
     "config track_script 'ping'", "\toption script '/bin/ping -c1 192.0.2.254'", "\toption weight '-30'", "\toption timeout '0.5'",
     ...instance("lan", "\toption priority '150'", "\toption advert_int '0.5'", "\toption nopreempt '1'", "\toption accept '0'",
       "\tlist virtual_ipaddress '192.0.2.2/24 dev br-lan label br-lan:1 scope global brd 192.0.2.255'", "\tlist virtual_ipaddress_excluded 'fd00::1/64'",
       "\tlist virtual_routes 'blackhole 198.51.100.0/24'", "\tlist virtual_routes 'default via 192.0.2.254 metric 5 table 100'",
       "\tlist unicast_peer '192.0.2.3'", "\toption unicast_src_ip '192.0.2.4'", "\tlist track_interface 'wan weight -20 reverse'", "\tlist track_script 'ping'",
-      "\tlist track_script 'ping2 weight 7'", "\toption garp_lower_prio_repeat '0'", "\toption notify_backup '/bin/true'"),
+      "\tlist track_script 'ping2 weight 7'", "\toption garp_lower_prio_repeat '0'", "\toption handover 'make-before-break'", "\toption notify_backup '/bin/true'"),
     "config track_script 'ping2'", "\toption script '/bin/true'",
     "config instance 'lan6'", "\toption interface 'lan'", "\toption virtual_router_id '51'", "\tlist virtual_ipaddress 'fe80::1/64'", "\toption state 'MASTER'", "\toption priority '100'",
     "config sync_group 'g'", "\tlist group 'lan'", "\tlist group 'lan6'", "\toption sync_group_tracking_weight '1'", "\toption notify '/bin/echo'",
@@ -162,6 +171,8 @@ describe("model: rendering back to UCI", () => {
     assert.deepEqual(again.findings, []);
     const strip = (c: typeof config) => JSON.parse(JSON.stringify(c, (k, v: unknown) => (k === "location" ? undefined : v))) as unknown;
     assert.deepEqual(strip(again.config ?? config), strip(config));
+    assert.deepEqual(config.core.instances.map((c) => c.handover), ["make-before-break", "strict"]);
+    assert.match(written, /config globals 'globals'\n(\t.*\n)*\toption handover 'strict'\n/);
   });
 
   it("leaves defaults out and gives locations that match the written text", () => {

@@ -69,6 +69,8 @@ describe("schema", () => {
 
   it("maps every option with a keepalived equivalent, and keeps vrrpd-only options few", () => {
     const own = all.filter(({ o }) => o.keepalived === undefined).map(({ type, o }) => `${type}.${o.name}`);
-    assert.deepEqual(own.sort(), ["globals.control_socket", "globals.enabled", "globals.hotplug", "globals.log_level", "instance.device", "instance.enabled"]);
+    assert.deepEqual(own.sort(), [
+      "globals.control_socket", "globals.enabled", "globals.handover", "globals.hotplug", "globals.log_level", "instance.device", "instance.enabled", "instance.handover",
+    ]);
   });
 });

@@ -23,7 +23,7 @@ const interesting = [
   "192.0.2.1/24", "192.0.2.2", "fe80::1/64", "fd00::1/64", "fd00::2", "fe80::2", "224.0.0.18", "ff02::12", "192.0.2.1/24 dev br-lan label br-lan:vip",
   "fd00::1/64 label x", "198.51.100.0/24 via 192.0.2.254 dev eth1 metric 10 table 100", "default via fe80::fe", "blackhole 10.0.0.0/8",
   "wan", "wan weight -20", "wan weight 10 reverse", "chk", "chk weight 0", "lan weight", "lan", "lan6", "__proto__", "constructor", "br-lan", "/bin/true",
-  "", " ", "a b c", "info", "debug", "/var/run/x.sock", "nobody nogroup",
+  "", " ", "a b c", "info", "debug", "/var/run/x.sock", "nobody nogroup", "strict", "make-before-break", "STRICT",
 ];
 
 const value = fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...interesting) }, { weight: 1, arbitrary: fc.string({ maxLength: 20 }) });

@@ -27,6 +27,11 @@ describe("validate: option types (schema-driven)", () => {
     assert.equal(r.config, undefined);
   });
 
+  it("names the section and option of a bad handover, with the values it takes", () => {
+    expectFinding(uci(...instance("lan", "\toption handover 'fast'")), "error", "5: lan.handover", /^[^:]+:5: lan\.handover: 'fast' is not one of make-before-break, strict$/);
+    expectFinding(uci("config globals 'globals'", "\toption handover 'loose'", ...instance("lan")), "error", "2: globals.handover", /'loose' is not one of make-before-break, strict/);
+  });
+
   it("reports a bad list item at its own line", () => {
     expectFinding(uci(...instance("lan", "\tlist virtual_ipaddress '192.0.2.300/24'")), "error", "5: lan.virtual_ipaddress", /not ADDRESS\/LENGTH/);
   });

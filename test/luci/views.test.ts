@@ -258,6 +258,8 @@ describe("Instances page (view/vrrp/instances.js)", () => {
       ["instance", "virtual_ipaddress", "192.168.1.300/24"],
       ["instance", "unicast_peer", "fe80::1%eth0"],
       ["globals", "log_level", "verbose"],
+      ["instance", "handover", "fast"],
+      ["globals", "handover", "loose"],
       ["track_script", "weight", "-254"],
       ["instance", "auth_pass", "123456789"],
     ];

@@ -1,5 +1,5 @@
 // `config globals` to GlobalsConfig. Absent section: every default.
-import type { GarpConfig } from "../../vrrp/model.ts";
+import type { GarpConfig, Handover } from "../../vrrp/model.ts";
 import { effectiveBool, effectiveNumber, effectiveString, stringOf } from "../access.ts";
 import type { GlobalsConfig, LogLevel } from "../model.ts";
 import type { ReadSection } from "../read.ts";
@@ -42,5 +42,6 @@ export function buildGlobals(g: ReadSection | undefined): GlobalsConfig {
     garp: garpOf(g, "globals", g),
     lowerPrioNoAdvert: bool("vrrp_lower_prio_no_advert"),
     higherPrioSendAdvert: bool("vrrp_higher_prio_send_advert"),
+    handover: str("handover") as Handover,
   };
 }

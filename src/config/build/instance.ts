@@ -1,8 +1,8 @@
 // `config instance` to the core's InstanceConfig plus the daemon's InstanceMeta, with keepalived's defaults and
 // every rule that concerns one instance alone. Rules across instances (duplicate VRIDs, sync groups) are in
 // cross-checks.ts.
-import { instanceDefaults, PRIORITY_OWNER, type InstanceConfig, type VrrpVersion } from "../../vrrp/model.ts";
-import { effectiveBool, firstItem, isSet, numberOf, stringOf } from "../access.ts";
+import { instanceDefaults, PRIORITY_OWNER, type Handover, type InstanceConfig, type VrrpVersion } from "../../vrrp/model.ts";
+import { effectiveBool, effectiveString, firstItem, isSet, numberOf, stringOf } from "../access.ts";
 import type { Findings } from "../finding.ts";
 import type { GlobalsConfig, InstanceMeta, TrackScriptConfig } from "../model.ts";
 import { placeOf, type ReadSection } from "../read.ts";
@@ -129,6 +129,8 @@ export function buildInstance(s: ReadSection, inputs: InstanceInputs, findings: 
     tracks: tracks.map((t) => t.ref),
     lowerPrioNoAdvert: bool("lower_prio_no_advert"),
     higherPrioSendAdvert: bool("higher_prio_send_advert"),
+    // The schema's enum admits only Handover values (parseEnum returns them as the schema spells them).
+    handover: effectiveString(s, "instance", "handover", globalsSection) as Handover,
   });
   const meta = {
     name: s.name,

@@ -3,6 +3,7 @@
 // in order, later lines winning, as keepalived does.
 import type { KeepalivedNode } from "../keepalived/types.ts";
 import { parseIpAddress } from "../values/scalar.ts";
+import { STRICT_MODE_EFFECTS } from "./instance-rules.ts";
 import { GLOBAL_NOT_IMPORTED } from "./not-imported.ts";
 import { argOf, noBlock, reportOther } from "./other-keywords.ts";
 import type { ImportReport } from "./report.ts";
@@ -95,7 +96,7 @@ export function importGlobals(blocks: readonly KeepalivedNode[], report: ImportR
       reader(node, set, report);
     } else if (node.keyword === "vrrp_strict") {
       strict = true;
-      report.warning(node, node.keyword, "not imported as a switch: its effects are written into each instance (accept '0', lower_prio_no_advert '1', no lower-priority GARP, no authentication, no preempt_delay); vrrpd adds no firewall rules for it");
+      report.warning(node, node.keyword, `not imported as a switch: its effects are written into each instance (${STRICT_MODE_EFFECTS}); vrrpd adds no firewall rules for it`);
     } else if (node.keyword === "vrrp_down_timer_adverts") {
       report.notImported(node, node.keyword, "vrrpd's master down timer is always 3 advert intervals (the RFC value); every router of a virtual router must agree, so set the others to 3 too");
     } else {

@@ -1,6 +1,7 @@
 // A completed vrrp_instance → `config instance` options, in the schema's order. keepalived's `interface` is a
 // Linux device, so it becomes `device` (on OpenWrt, `option interface 'lan'` may replace it once checked).
 import type { GlobalContext } from "./globals.ts";
+import { importHandover } from "./handover.ts";
 import type { Effective } from "./instance-rules.ts";
 import type { KeepalivedInstance, TrackEntry } from "./instance-model.ts";
 import type { ImportReport } from "./report.ts";
@@ -80,6 +81,8 @@ export function emitInstance(
     const value = forced ?? (written === undefined ? undefined : written.value ? "1" : "0");
     if (value !== undefined) o.push([option, value]);
   }
+  const handover = importHandover(k, e, report);
+  if (handover !== undefined) o.push(["handover", handover]);
   for (const option of NOTIFY_ORDER) {
     const command = k.notify.get(option);
     if (command !== undefined) o.push([option, command.value]);

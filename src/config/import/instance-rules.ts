@@ -7,6 +7,10 @@ import type { KeepalivedInstance } from "./instance-model.ts";
 import type { ImportReport, Where } from "./report.ts";
 import { formatSeconds } from "./values.ts";
 
+/** What keepalived's strict mode changes, as the import writes it (for the vrrp_strict and strict_mode notes). */
+export const STRICT_MODE_EFFECTS =
+  "accept '0', lower_prio_no_advert '1', no lower-priority GARP, no authentication, no preempt_delay, and handover 'strict' (addresses released at once on stepping down)";
+
 export interface Effective {
   readonly family: IpFamily;
   readonly version: 2 | 3;

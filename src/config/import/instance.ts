@@ -4,6 +4,7 @@
 import type { KeepalivedNode } from "../keepalived/types.ts";
 import { readAddresses, readAuthentication, readPeers, readRoutes, readSource, readTracks } from "./instance-blocks.ts";
 import { newInstance, type KeepalivedInstance } from "./instance-model.ts";
+import { STRICT_MODE_EFFECTS } from "./instance-rules.ts";
 import { INSTANCE_NOT_IMPORTED } from "./not-imported.ts";
 import { argOf, noBlock, reportOther } from "./other-keywords.ts";
 import type { ImportReport } from "./report.ts";
@@ -102,7 +103,7 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
     if (on === undefined) report.error(node, node.keyword, `'${node.args[0] ?? ""}' is not on/off; ignored`);
     else {
       k.strict = { value: on, at: node };
-      if (on) report.warning(node, node.keyword, "not imported as a switch: its effects are written into this instance (accept '0', lower_prio_no_advert '1', no lower-priority GARP, no authentication, no preempt_delay)");
+      if (on) report.warning(node, node.keyword, `not imported as a switch: its effects are written into this instance (${STRICT_MODE_EFFECTS})`);
     }
   },
   unicast_src_ip: readSource,

@@ -148,7 +148,9 @@ export function importOpenwrtKeepalived(file: UciFile): ImportResult {
   }
   const notifying = [...cfg.sections("vrrp_instance"), ...cfg.sections("vrrp_sync_group")][0];
   if (notifying !== undefined) {
-    report.warning(notifying.location, "hotplug", "keepalived's init script made every transition run `/sbin/hotplug-call keepalived` (ACTION=NOTIFY_MASTER|NOTIFY_BACKUP|NOTIFY_FAULT|NOTIFY_STOP, TYPE, NAME); vrrpd runs /etc/hotplug.d/vrrp/* and /etc/vrrp.user instead (ACTION=MASTER|BACKUP|FAULT|STOP, TYPE, NAME): move your own hooks there (/etc/keepalived.user becomes /etc/vrrp.user)");
+    report.warning(notifying.location, "hotplug", "keepalived's init script made every transition run `/sbin/hotplug-call keepalived` (ACTION=NOTIFY_MASTER|NOTIFY_BACKUP|NOTIFY_FAULT|NOTIFY_STOP, TYPE, NAME); vrrpd runs /etc/hotplug.d/vrrp/* and /etc/vrrp.user instead (ACTION=MASTER|BACKUP|FAULT|STOP, TYPE, NAME): move your own hooks there (/etc/keepalived.user becomes /etc/vrrp.user). " +
+      "BACKUP and STOP hooks now run while this router still holds the virtual addresses (handover 'make-before-break': until the new master's next advert, " +
+      "so clients lose nothing), where keepalived had released them: set handover 'strict' if a hook needs them gone");
   }
   const tree = parseKeepalived({ path: file.path, text: out.text });
   for (const e of tree.errors) report.error(out.origin(e.line), "", `keepalived would read: ${e.message}`);

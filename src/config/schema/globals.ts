@@ -1,5 +1,6 @@
 // `config globals 'globals'`: daemon-wide settings and the defaults every instance inherits (keepalived's
 // global_defs). The vrrp_* names are keepalived's, so an imported global_defs block reads the same.
+import { HANDOVER_MODES } from "./handover.ts";
 import type { SectionSpec } from "./types.ts";
 
 const seconds = (minMs: number, maxMs: number, stepMs: number) => ({ kind: "duration", unit: "s", minMs, maxMs, stepMs }) as const;
@@ -154,6 +155,13 @@ export const GLOBALS: SectionSpec = {
       description: "Default of higher_prio_send_advert.",
       keepalived: "vrrp_higher_prio_send_advert",
       luci: { tab: "defaults", widget: "Flag", modalOnly: true },
+    },
+    {
+      name: "handover",
+      type: { kind: "enum", values: HANDOVER_MODES },
+      default: "make-before-break",
+      description: "Default of handover: `make-before-break` keeps a stepping-down master's addresses until the new master is heard, `strict` releases them at once (RFC 5798, keepalived).",
+      luci: { tab: "defaults", widget: "ListValue", modalOnly: true },
     },
     {
       name: "script_user",

@@ -1,5 +1,6 @@
 // The rest of `config instance`: tracking, gratuitous ARP tuning, notification and protocol knobs. The GARP and
 // advert-behaviour options default to their `globals` vrrp_* counterpart, as keepalived's do.
+import { HANDOVER_DESCRIPTION, HANDOVER_MODES } from "./handover.ts";
 import type { OptionSpec } from "./types.ts";
 
 /** A command line: run as argv, or by /bin/sh when it uses shell syntax (src/daemon/command.ts decides). */
@@ -44,7 +45,10 @@ export const INSTANCE_EXTRA_OPTIONS: readonly OptionSpec[] = [
     name: "track_interface",
     type: { kind: "track", target: "interface" },
     list: true,
-    description: "Interface (logical network or device) whose link state counts: `NAME [weight N [reverse]]`. Weight 0 (default): fault while down; N > 0 adds while up; N < 0 subtracts while down.",
+    description:
+      "Interface (logical network or device) whose link state counts: `NAME [weight N [reverse]]`. Weight 0 (default): fault while down; N > 0 adds while up; N < 0 subtracts while down. " +
+      "A device that does not exist counts as down until it appears: with weight 0 the instance stays in Fault, with a weight the rule for down applies. " +
+      "`vrrpd check-config` warns about a name that is neither a network nor a device on this machine.",
     keepalived: "track_interface",
     luci: { tab: "tracking", widget: "DynamicList", placeholder: "wan weight -20" },
   },
@@ -127,6 +131,13 @@ export const INSTANCE_EXTRA_OPTIONS: readonly OptionSpec[] = [
     description: "VRRPv3 over IPv4: checksum without the IPv4 pseudo-header (for Cisco, Juniper, RFC 9568 peers).",
     keepalived: "v3_checksum_as_v2",
     luci: { tab: "advanced", widget: "Flag", modalOnly: true },
+  },
+  {
+    name: "handover",
+    type: { kind: "enum", values: HANDOVER_MODES },
+    inherit: "handover",
+    description: HANDOVER_DESCRIPTION,
+    luci: { tab: "advanced", widget: "ListValue", modalOnly: true },
   },
   ...notifyOptions("instance"),
 ];

@@ -25,7 +25,7 @@ const CORE_OPTIONS: readonly OptionSpec[] = [
   {
     name: "device",
     type: IFNAME,
-    description: "Linux device adverts use (`br-lan`); overrides the device `interface` resolves to.",
+    description: "Linux device adverts use (`br-lan`); overrides the device `interface` resolves to. While it does not exist the instance stays in Fault.",
     luci: { tab: "general", widget: "DeviceSelect", modalOnly: true },
   },
   {

@@ -54,6 +54,10 @@ var vrrpdConfig = (() => {
     toPackage: () => toPackage
   });
 
+  // src/config/schema/handover.ts
+  var HANDOVER_MODES = ["make-before-break", "strict"];
+  var HANDOVER_DESCRIPTION = "What a master that steps down (preempted, switchover, stop) does with its virtual addresses and routes. `make-before-break` keeps them until the new master's next advert, at most one advert interval after its first, so packets in flight are not lost (notify_backup and notify_stop run while they are still held). `strict` releases them at once, as RFC 5798 §6.4.2 asks of a Backup and keepalived does. Entering Fault releases them at once either way. `vrrpd import` writes `strict` for keepalived's `vrrp_strict` and `strict_mode`.";
+
   // src/config/schema/globals.ts
   var seconds = (minMs, maxMs, stepMs) => ({ kind: "duration", unit: "s", minMs, maxMs, stepMs });
   var GLOBALS = {
@@ -209,6 +213,13 @@ var vrrpdConfig = (() => {
         luci: { tab: "defaults", widget: "Flag", modalOnly: true }
       },
       {
+        name: "handover",
+        type: { kind: "enum", values: HANDOVER_MODES },
+        default: "make-before-break",
+        description: "Default of handover: `make-before-break` keeps a stepping-down master's addresses until the new master is heard, `strict` releases them at once (RFC 5798, keepalived).",
+        luci: { tab: "defaults", widget: "ListValue", modalOnly: true }
+      },
+      {
         name: "script_user",
         type: { kind: "string", maxBytes: 64, pattern: "^\\S+( \\S+)?$", patternHint: "USER or USER GROUP" },
         defaultNote: "root",
@@ -265,7 +276,7 @@ var vrrpdConfig = (() => {
       name: "track_interface",
       type: { kind: "track", target: "interface" },
       list: true,
-      description: "Interface (logical network or device) whose link state counts: `NAME [weight N [reverse]]`. Weight 0 (default): fault while down; N > 0 adds while up; N < 0 subtracts while down.",
+      description: "Interface (logical network or device) whose link state counts: `NAME [weight N [reverse]]`. Weight 0 (default): fault while down; N > 0 adds while up; N < 0 subtracts while down. A device that does not exist counts as down until it appears: with weight 0 the instance stays in Fault, with a weight the rule for down applies. `vrrpd check-config` warns about a name that is neither a network nor a device on this machine.",
       keepalived: "track_interface",
       luci: { tab: "tracking", widget: "DynamicList", placeholder: "wan weight -20" }
     },
@@ -349,6 +360,13 @@ var vrrpdConfig = (() => {
       keepalived: "v3_checksum_as_v2",
       luci: { tab: "advanced", widget: "Flag", modalOnly: true }
     },
+    {
+      name: "handover",
+      type: { kind: "enum", values: HANDOVER_MODES },
+      inherit: "handover",
+      description: HANDOVER_DESCRIPTION,
+      luci: { tab: "advanced", widget: "ListValue", modalOnly: true }
+    },
     ...notifyOptions("instance")
   ];
 
@@ -372,7 +390,7 @@ var vrrpdConfig = (() => {
     {
       name: "device",
       type: IFNAME,
-      description: "Linux device adverts use (`br-lan`); overrides the device `interface` resolves to.",
+      description: "Linux device adverts use (`br-lan`); overrides the device `interface` resolves to. While it does not exist the instance stays in Fault.",
       luci: { tab: "general", widget: "DeviceSelect", modalOnly: true }
     },
     {
@@ -715,9 +733,9 @@ var vrrpdConfig = (() => {
       const head = parseGroups((_a = halves[0]) != null ? _a : "", false);
       const tail = parseGroups((_b = halves[1]) != null ? _b : "", true);
       if (head === void 0 || tail === void 0) return void 0;
-      const missing = 8 - head.length - tail.length;
-      if (missing < 1) return void 0;
-      groups = [...head, ...new Array(missing).fill(0), ...tail];
+      const missing2 = 8 - head.length - tail.length;
+      if (missing2 < 1) return void 0;
+      groups = [...head, ...new Array(missing2).fill(0), ...tail];
     } else {
       const all = parseGroups(text, true);
       if (all === void 0 || all.length !== 8) return void 0;
@@ -1159,7 +1177,8 @@ var vrrpdConfig = (() => {
       multicastGroup6: str("vrrp_mcast_group6"),
       garp: garpOf(g, "globals", g),
       lowerPrioNoAdvert: bool("vrrp_lower_prio_no_advert"),
-      higherPrioSendAdvert: bool("vrrp_higher_prio_send_advert")
+      higherPrioSendAdvert: bool("vrrp_higher_prio_send_advert"),
+      handover: str("handover")
     });
   }
 
@@ -1197,7 +1216,8 @@ var vrrpdConfig = (() => {
       tracks: [],
       lowerPrioNoAdvert: false,
       higherPrioSendAdvert: false,
-      downTimerAdverts: 3
+      downTimerAdverts: 3,
+      handover: "make-before-break"
     }, fields);
   }
 
@@ -1626,7 +1646,9 @@ var vrrpdConfig = (() => {
       garp: garpOf(s, "instance", globalsSection),
       tracks: tracks.map((t) => t.ref),
       lowerPrioNoAdvert: bool("lower_prio_no_advert"),
-      higherPrioSendAdvert: bool("higher_prio_send_advert")
+      higherPrioSendAdvert: bool("higher_prio_send_advert"),
+      // The schema's enum admits only Handover values (parseEnum returns them as the schema spells them).
+      handover: effectiveString(s, "instance", "handover", globalsSection)
     }));
     const meta = __spreadProps(__spreadValues(__spreadValues({
       name: s.name
@@ -1765,6 +1787,38 @@ var vrrpdConfig = (() => {
     }
   }
 
+  // src/config/live-devices.ts
+  function missing(name, facts, asNetworkToo) {
+    var _a;
+    if (asNetworkToo && ((_a = facts.networks) == null ? void 0 : _a.names.has(name)) === true) return void 0;
+    if (facts.deviceExists(name)) return void 0;
+    return asNetworkToo && facts.networks !== void 0 ? `no network or device '${name}' on this machine (${facts.networks.file}, /sys/class/net/${name})` : `no device '${name}' on this machine (/sys/class/net/${name})`;
+  }
+  function whileDown(instance, t) {
+    if (!t.reverse) {
+      if (t.weight === 0) return `'${instance}' stays in Fault (weight 0)`;
+      return t.weight > 0 ? `'${instance}' does not get its +${t.weight}` : `'${instance}' runs ${-t.weight} below its priority`;
+    }
+    if (t.weight === 0) return `with reverse, it does not fault '${instance}'`;
+    return t.weight > 0 ? `with reverse, '${instance}' gets +${t.weight}` : "with reverse, its weight does not apply";
+  }
+  function checkDevices(instances, facts, findings) {
+    for (const { draft, tracks } of instances) {
+      const { section, meta } = draft;
+      const own = meta.device !== void 0 ? { option: "device", name: meta.device, network: false } : { option: "interface", name: meta.logicalInterface, network: true };
+      const ownProblem = own.name === void 0 ? void 0 : missing(own.name, facts, own.network);
+      if (ownProblem !== void 0) findings.warning(placeOf(section, own.option), `${ownProblem}: '${section.name}' stays in Fault until it exists`);
+      for (const t of draft.tracks) {
+        if (t.option !== "track_interface") continue;
+        const ref = tracks.find((r) => r.id === t.ref.id);
+        const name = t.ref.id.slice(t.ref.id.indexOf(":") + 1);
+        const problem = ref === void 0 ? void 0 : missing(name, facts, true);
+        if (ref === void 0 || problem === void 0) continue;
+        findings.warning(placeOf(section, "track_interface", t.location), `${problem}: it counts as down until it exists, so ${whileDown(section.name, ref)}`);
+      }
+    }
+  }
+
   // src/config/validate.ts
   var ofType = (sections, type) => sections.filter((s) => s.type === type);
   function singleGlobals(sections, findings) {
@@ -1774,7 +1828,7 @@ var vrrpdConfig = (() => {
     }
     return first;
   }
-  function validate(packages) {
+  function validate(packages, options = {}) {
     const findings = new Findings();
     const sections = readPackages(packages, findings);
     const globalsSection = singleGlobals(sections, findings);
@@ -1799,6 +1853,10 @@ var vrrpdConfig = (() => {
     checkDuplicateVrids(drafts, findings);
     checkSharedAddresses(drafts, findings);
     checkUnusedTrackScripts(scriptSections, instances.map((i) => i.tracks), findings);
+    if (options.devices !== void 0) checkDevices(drafts.map((draft, i) => {
+      var _a, _b;
+      return { draft, tracks: (_b = (_a = instances[i]) == null ? void 0 : _a.tracks) != null ? _b : [] };
+    }), options.devices, findings);
     if (findings.hasErrors) return { findings: findings.sorted() };
     const built = new Set(drafts.map((d) => d.config.name));
     const metas = drafts.map((d, i) => {

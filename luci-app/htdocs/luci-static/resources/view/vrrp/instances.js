@@ -22,7 +22,8 @@ var GLOBAL_DEFAULTS = {
 	vrrp_garp_master_refresh: '0',
 	vrrp_garp_master_refresh_repeat: '1',
 	vrrp_lower_prio_no_advert: '0',
-	vrrp_higher_prio_send_advert: '0'
+	vrrp_higher_prio_send_advert: '0',
+	handover: 'make-before-break'
 };
 
 function validator(type, name) {
@@ -153,6 +154,12 @@ return view.extend({
 		o.rmempty = false;
 		o.validate = validator('globals', 'vrrp_higher_prio_send_advert');
 
+		o = s.taboption('defaults', form.ListValue, 'handover', _('Handover'), _('Default of handover: <code>make-before-break</code> keeps a stepping-down master\'s addresses until the new master is heard, <code>strict</code> releases them at once (RFC 5798, keepalived). Default: <code>make-before-break</code>.'));
+		o.value('make-before-break');
+		o.value('strict');
+		o.default = 'make-before-break';
+		o.validate = validator('globals', 'handover');
+
 		o = s.taboption('scripts', form.Value, 'script_user', _('Script user'), _('User (and group) notify and track scripts run as, unless a script sets its own. Default: root.'));
 		o.validate = validator('globals', 'script_user');
 
@@ -183,7 +190,7 @@ return view.extend({
 		o.nocreate = true;
 		o.validate = validator('instance', 'interface');
 
-		o = s.taboption('general', widgets.DeviceSelect, 'device', _('Device'), _('Linux device adverts use (<code>br-lan</code>); overrides the device <code>interface</code> resolves to.'));
+		o = s.taboption('general', widgets.DeviceSelect, 'device', _('Device'), _('Linux device adverts use (<code>br-lan</code>); overrides the device <code>interface</code> resolves to. While it does not exist the instance stays in Fault.'));
 		o.noaliases = true;
 		o.modalonly = true;
 		o.validate = validator('instance', 'device');
@@ -263,7 +270,7 @@ return view.extend({
 		o.modalonly = true;
 		o.validate = validator('instance', 'auth_pass');
 
-		o = s.taboption('tracking', form.DynamicList, 'track_interface', _('Tracked interfaces'), _('Interface (logical network or device) whose link state counts: <code>NAME [weight N [reverse]]</code>. Weight 0 (default): fault while down; N &gt; 0 adds while up; N &lt; 0 subtracts while down.'));
+		o = s.taboption('tracking', form.DynamicList, 'track_interface', _('Tracked interfaces'), _('Interface (logical network or device) whose link state counts: <code>NAME [weight N [reverse]]</code>. Weight 0 (default): fault while down; N &gt; 0 adds while up; N &lt; 0 subtracts while down. A device that does not exist counts as down until it appears: with weight 0 the instance stays in Fault, with a weight the rule for down applies. <code>vrrpd check-config</code> warns about a name that is neither a network nor a device on this machine.'));
 		o.placeholder = 'wan weight -20';
 		o.modalonly = true;
 		o.validate = validator('instance', 'track_interface');
@@ -320,6 +327,13 @@ return view.extend({
 		o.rmempty = false;
 		o.modalonly = true;
 		o.validate = validator('instance', 'v3_checksum_as_v2');
+
+		o = s.taboption('advanced', form.ListValue, 'handover', _('Handover'), _('What a master that steps down (preempted, switchover, stop) does with its virtual addresses and routes. <code>make-before-break</code> keeps them until the new master\'s next advert, at most one advert interval after its first, so packets in flight are not lost (notify_backup and notify_stop run while they are still held). <code>strict</code> releases them at once, as RFC 5798 §6.4.2 asks of a Backup and keepalived does. Entering Fault releases them at once either way. <code>vrrpd import</code> writes <code>strict</code> for keepalived\'s <code>vrrp_strict</code> and <code>strict_mode</code>. Default: <code>handover</code> of the global settings.'));
+		o.value('', _('Automatic'));
+		o.value('make-before-break');
+		o.value('strict');
+		o.modalonly = true;
+		o.validate = validator('instance', 'handover');
 
 		o = s.taboption('notify', form.Value, 'notify_master', _('Notify master'), _('Command run when the instance becomes master.'));
 		o.modalonly = true;
