@@ -66,7 +66,8 @@ async function checkerBundle(): Promise<string> {
 function statusModel(): object {
   const methods = STATUS_METHODS.map((method) => {
     const spec = METHODS[method];
-    const params = Object.keys(spec.args);
+    // The page shows every instance in full: it never asks for the brief status (the Overview box does).
+    const params = Object.keys(spec.args).filter((arg) => !(method === "status" && arg === "brief"));
     const fn = `call${method.split("_").map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join("")}`;
     return { fn, object: UBUS_OBJECT, method, params: params.length > 0 ? params.map(jsString).join(", ") : false };
   });

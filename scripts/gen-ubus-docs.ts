@@ -1,16 +1,19 @@
 // Generates docs/ubus-api.md from the contract (src/daemon/api-contract.ts). Run after changing the contract:
 //   node --import tsx scripts/gen-ubus-docs.ts
 // test/daemon/api.test.ts fails while the file on disk differs from what this renders.
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { API_ERRORS, DEFAULT_HOLD_OFF_S, METHODS, METHOD_NAMES, STATE_EVENT_ID, STATE_NOTIFY_TYPE, errorSchema, stateEventSchema } from "../src/daemon/api-contract.ts";
-import { statusSchema } from "../src/daemon/api-contract-status.ts";
+import { BRIEF_INSTANCE_FIELDS, statusSchema } from "../src/daemon/api-contract-status.ts";
+import { brief } from "../src/daemon/api-status.ts";
+import { UBUS_RPC_SESSION } from "../src/daemon/ubus-object.ts";
+import { blobmsgEncode } from "../src/ubus/blobmsg.ts";
 import { type Schema, typeName } from "../src/daemon/api-schema.ts";
 import { DEFAULT_CONTROL_SOCKET } from "../src/daemon/control-socket.ts";
 import { renderStatus } from "../src/daemon/status-table.ts";
 import { jsonToBlobmsg } from "../src/ubus/blobmsg-json.ts";
 import { blobmsgFormatJson } from "../src/ubus/blobmsg-format.ts";
-import { ubusStrerror } from "../src/ubus/message.ts";
+import { ubusMaxMsglen, ubusStrerror } from "../src/ubus/message.ts";
 import { SAMPLE_EVENT, SAMPLE_STATUS } from "./ubus-docs-samples.ts";
 
 const cell = (s: string): string => s.replace(/\|/g, "\\|");
@@ -55,6 +58,33 @@ function compact(data: Record<string, unknown>): string {
   return blobmsgFormatJson(attrs.value);
 }
 
+/** Bytes an instance entry takes in a ubus reply (blobmsg, name included), rounded to 10. */
+function entryBytes(name: string, entry: Record<string, unknown>): number {
+  const attrs = jsonToBlobmsg({ [name]: entry });
+  if (!attrs.ok) throw new Error(`sample: ${attrs.error.path}: ${attrs.error.message}`);
+  return Math.round(blobmsgEncode(attrs.value).length / 10) * 10;
+}
+
+function sizeSection(): string[] {
+  const lan = SAMPLE_STATUS.instances.lan;
+  const full = entryBytes("lan", lan);
+  const short = entryBytes("lan", brief(lan));
+  const perTracked = entryBytes("lan", lan) - entryBytes("lan", { ...lan, tracked: [] });
+  const kib = (bytes: number): string => `${Math.round(bytes / 1024)} KiB`;
+  return [
+    "## Message size",
+    "",
+    `ubusd carries no message over ${ubusMaxMsglen} bytes (1 MiB, \`UBUS_MAX_MSGLEN\`, set in ubus's CMakeLists.txt; the 8-byte`,
+    "header is not counted): it disconnects a client that sends one, and libubus refuses to send one.",
+    `The status reply takes about ${full} bytes per instance with one tracked object (${perTracked} more per tracked object):`,
+    `about ${kib(255 * full)} for 255 instances. With \`{"brief": true}\` an instance takes about ${short} bytes (${kib(255 * short)} for 255),`,
+    "which is what LuCI's Status > Overview box polls; one instance (`{\"instance\": \"lan\"}`) is always small.",
+    "A reply that would be over the limit is not sent: the call fails with 9 (`unknown_error`), and the explanation says",
+    "how big the reply was and how to ask for less.",
+    "",
+  ];
+}
+
 function methodSection(name: keyof typeof METHODS): string[] {
   const m = METHODS[name];
   const args = Object.keys(m.example).length > 0 ? ` '${JSON.stringify(m.example)}'` : "";
@@ -85,7 +115,11 @@ export function renderUbusDocs(): string {
     "The daemon serves one API over two transports:",
     "",
     "- **ubus** (OpenWrt): the object `vrrp`, registered on ubusd's socket (`/var/run/ubus/ubus.sock`, falling back to `/var/run/ubus.sock`).",
-    "  It is registered again, with a new object id, whenever ubusd restarts. Arguments are checked against the contract, not only the signature.",
+    "  It is registered again, with a new object id, whenever ubusd restarts. Arguments are checked against the contract, not only the signature:",
+    "  an unknown argument is refused, with one exception. Calls from LuCI come through uhttpd, which adds",
+    `  \`${UBUS_RPC_SESSION}\` (the caller's rpcd session id) to the arguments of every call (uhttpd ubus.c, \`uh_ubus_send_request\`;`,
+    "  LuCI's own ubus proxy in luci-base does the same). Every method accepts and ignores it: uhttpd has already checked the",
+    "  session's ACL with rpcd (see [Access from LuCI](#access-from-luci-rpcd-acl)).",
     `- **control socket** (plain Linux, and OpenWrt when ubus is down): \`${DEFAULT_CONTROL_SOCKET}\`, mode 0600 in a 0700 directory (root only).`,
     '  Newline-delimited JSON: a request line `{"method": "status", "args": {"instance": "lan"}}` gets one reply line',
     '  `{"status": "ok", "data": {...}}` or `{"status": "<error code>", "message": "...", "field": "..."}`. An optional request `id` is echoed.',
@@ -115,6 +149,9 @@ export function renderUbusDocs(): string {
     "",
     ...fieldRows(statusSchema, ""),
     "",
+    `With \`brief\`, each instance has only ${BRIEF_INSTANCE_FIELDS.map((f) => `\`${f}\``).join(", ")}.`,
+    "",
+    ...sizeSection(),
     `## The \`${STATE_EVENT_ID}\` event`,
     "",
     "Every state change of an instance is published three ways, with the same data:",
@@ -183,8 +220,14 @@ export function renderUbusDocs(): string {
     "",
     "## Access from LuCI (rpcd ACL)",
     "",
+    "uhttpd asks rpcd (`session access`) whether the caller's session may call `vrrp.<method>` before it forwards a call;",
+    "a refused call never reaches the daemon and LuCI gets the JSON-RPC error -32002 \"Access denied\". A login gets the",
+    "methods of the access groups its `/etc/config/rpcd` login lists under `read` (and `write`, which implies `read`).",
+    "luci-app-vrrp's own ACL grants `status` to read and the Status page's `switchover`, `set_priority` and `reload` to write.",
+    "The daemon package installs one for every method (`/usr/share/rpcd/acl.d/vrrpd.json`):",
+    "",
     "```json",
-    JSON.stringify({ "luci-app-vrrp": { description: "Grant access to vrrpd", read: { ubus: { vrrp: ["status"] } }, write: { ubus: { vrrp: ["set_priority", "switchover", "reload", "reset_counters"] } } } }, null, 2),
+    JSON.stringify(JSON.parse(readFileSync(fileURLToPath(new URL("../files/usr/share/rpcd/acl.d/vrrpd.json", import.meta.url)), "utf8")), null, 2),
     "```",
     "",
   ];

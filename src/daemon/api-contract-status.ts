@@ -88,6 +88,39 @@ export const instanceSchema: Schema = {
   },
 };
 
+/**
+ * The fields of an instance in `status {"brief": true}`: what a summary shows (LuCI's Status > Overview box polls
+ * it), about a quarter of the full entry. Left out: tracked objects, timers, counters, the last transition and
+ * the protocol details (family, version, preempt, source address).
+ */
+export const BRIEF_INSTANCE_FIELDS = [
+  "state",
+  "device",
+  "interface",
+  "vrid",
+  "priority",
+  "effective_priority",
+  "priority_override",
+  "master_address",
+  "master_priority",
+  "virtual_ipaddress",
+  "holding_addresses",
+  "fault_reason",
+  "sync_group",
+] as const;
+
+function pickFields(schema: Schema, names: readonly string[], doc: string): Schema {
+  if (schema.type !== "object") throw new Error("pickFields: not an object schema");
+  const field = (n: string): Schema => {
+    const f = schema.fields[n];
+    if (f === undefined) throw new Error(`pickFields: no field ${n}`);
+    return f;
+  };
+  return { type: "object", doc, fields: Object.fromEntries(names.map((n) => [n, field(n)])) };
+}
+
+export const briefInstanceSchema: Schema = pickFields(instanceSchema, BRIEF_INSTANCE_FIELDS, "One instance in brief (`status` with `brief`).");
+
 export const syncGroupSchema: Schema = {
   type: "object",
   doc: "A sync group: members move together.",
@@ -165,3 +198,9 @@ export const statusSchema: Schema = {
     unknown_vrid: { type: "map", key: '"<device>/ipv4" or "<device>/ipv6"', doc: "Adverts received for VRIDs nobody here runs (keepalived vrid_err).", values: int("Count.", { min: 0 }) },
   },
 };
+
+/** `status` with `brief`: the same reply, each instance cut down to BRIEF_INSTANCE_FIELDS. */
+export const statusBriefSchema: Schema =
+  statusSchema.type === "object"
+    ? { ...statusSchema, fields: { ...statusSchema.fields, instances: { type: "map", key: "instance name", doc: "Instances, in brief.", values: briefInstanceSchema } } }
+    : statusSchema;

@@ -37,7 +37,10 @@ export const MAX_HOLD_OFF_S = 86400;
 export const METHODS = {
   status: {
     doc: "Daemon facts and the state of every instance (or of one).",
-    args: { instance: instanceArg("Only this instance (and its sync group and track scripts).", false) },
+    args: {
+      instance: instanceArg("Only this instance (and its sync group and track scripts).", false),
+      brief: { schema: { type: "boolean", doc: "Each instance in brief: state, priorities, master, VIPs (see below), about a quarter of the size." }, required: false, default: false },
+    },
     reply: statusSchema,
     errors: ["invalid_argument", "not_found"],
     example: {},

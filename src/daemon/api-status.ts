@@ -7,10 +7,13 @@ import type { TrackEffect } from "../vrrp/tracking.ts";
 import type { ConfigFacts, DaemonFacts } from "./daemon-facts.ts";
 import type { RuntimeStatus } from "./runtime.ts";
 import type { TrackScriptStatus } from "./track-scripts.ts";
+import { BRIEF_INSTANCE_FIELDS } from "./api-contract-status.ts";
 
 export interface StatusOptions {
   /** Only this instance (already known to exist). */
   readonly instance?: string;
+  /** Each instance cut down to BRIEF_INSTANCE_FIELDS (api-contract-status.ts). */
+  readonly brief?: boolean;
   /** What RuntimeStatus lacks: the configured VIPs and logical network of an instance. */
   readonly describe: (instance: string) => InstanceFacts | undefined;
 }
@@ -52,7 +55,8 @@ export class StatusBuilder {
     const instanceEntries: [string, JsonObject][] = [];
     for (const i of instances) {
       if (slicer?.due() === true) await slicer.pause();
-      instanceEntries.push([i.name, this.instance(i, options)]);
+      const full = this.instance(i, options);
+      instanceEntries.push([i.name, options.brief === true ? brief(full) : full]);
     }
     const groups = rs.syncGroups.filter((g) => only === undefined || g.members.includes(only));
     const scriptIds = new Set(instances.flatMap((i) => i.tracked.map((t) => t.id)));
@@ -106,6 +110,11 @@ export class StatusBuilder {
       last_transition: t === null ? null : { from: t.from, to: t.to, reason: t.reason, at: this.epochOf(t.at), age: Math.max(0, Math.floor((this.monoNow - t.at) / 1000)) },
     };
   }
+}
+
+/** An instance's entry in brief. */
+export function brief(full: JsonObject): JsonObject {
+  return Object.fromEntries(BRIEF_INSTANCE_FIELDS.map((k) => [k, full[k] ?? null]));
 }
 
 export function configJson(c: ConfigFacts): JsonObject {

@@ -76,7 +76,7 @@ export class VrrpApi {
   private run(method: MethodName, args: Record<string, JsonValue>): ApiReply | Promise<ApiReply> {
     switch (method) {
       case "status":
-        return this.status(optionalString(args["instance"]));
+        return this.status(optionalString(args["instance"]), args["brief"] === true);
       case "set_priority":
         return this.setPriority(String(args["instance"]), args["priority"] as number | null);
       case "switchover":
@@ -88,11 +88,11 @@ export class VrrpApi {
     }
   }
 
-  private async status(instance: string | undefined): Promise<ApiReply> {
+  private async status(instance: string | undefined, brief: boolean): Promise<ApiReply> {
     const slicer = new TimeSlicer(statusSliceMs); // started before the snapshot, which counts against the first slice
     const rs = this.deps.runtime.status();
     if (instance !== undefined && !rs.instances.some((i) => i.name === instance)) return notFound(instance);
-    const data = await new StatusBuilder(this.deps.facts).build(rs, { ...(instance !== undefined && { instance }), describe: this.deps.describe }, slicer);
+    const data = await new StatusBuilder(this.deps.facts).build(rs, { ...(instance !== undefined && { instance }), brief, describe: this.deps.describe }, slicer);
     // What comes next (encoding for ubus, JSON.stringify for the control socket) should start a turn of its own.
     if (slicer.due()) await slicer.pause();
     return okReply(data);

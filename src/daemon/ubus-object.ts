@@ -7,7 +7,7 @@
 // event loop, with a cap on requests in flight. While ubusd is down, events wait in the queue and go out after
 // the reconnect (ubus-protocol.md §14.10), in order.
 import type { UbusClient, UbusMethod, UbusObject, UbusReply } from "../ubus/client.ts";
-import { blobmsgToJson } from "../ubus/blobmsg-json.ts";
+import { blobmsgToJson, type JsonObject } from "../ubus/blobmsg-json.ts";
 import type { UbusConnection } from "../ubus/connection.ts";
 import { UbusStatus } from "../ubus/message.ts";
 import type { PolicyType } from "../ubus/policy.ts";
@@ -21,6 +21,28 @@ import type { StateEvent } from "./runtime.ts";
 
 /** Longest stretch of the event loop spent handing queued events to ubusd, in ms (at least one event per turn). */
 const drainSliceMs = 2;
+
+/**
+ * The argument uhttpd adds to every call it forwards from LuCI: the caller's rpcd session id (uhttpd ubus.c,
+ * uh_ubus_send_request; LuCI's own ubus proxy does the same, luci-base ucode/controller/admin/index.uc). uhttpd
+ * has already checked that session's ACL (rpcd `session access`), so the daemon has no use for it and drops it
+ * before the contract's check, which still refuses any other argument it does not know.
+ */
+export const UBUS_RPC_SESSION = "ubus_rpc_session";
+
+/** A call's arguments without the one uhttpd injects. */
+export function callArgs(args: JsonObject): JsonObject {
+  return Object.hasOwn(args, UBUS_RPC_SESSION) ? Object.fromEntries(Object.entries(args).filter(([k]) => k !== UBUS_RPC_SESSION)) : args;
+}
+
+/**
+ * What a caller gets when a reply cannot be sent, usually because it is over ubusd's message limit (1 MiB): the
+ * contract's error DATA naming the size and how to ask for less, rather than a bare UNKNOWN_ERROR.
+ */
+export function unsentReply(method: string, reason: string): JsonObject {
+  const hint = method === "status" ? '; ask for less: {"brief": true}, or one instance with {"instance": "<name>"}' : "";
+  return { error: "unknown_error", message: `the ${method} reply cannot go over ubus: ${reason} (ubusd's UBUS_MAX_MSGLEN)${hint}`, field: null };
+}
 
 export interface VrrpUbusOptions {
   readonly objectPath?: string;
@@ -92,7 +114,7 @@ export class VrrpUbusObject {
 
   constructor(
     private readonly bus: UbusConnection,
-    private readonly api: VrrpApi,
+    private readonly api: Pick<VrrpApi, "call">,
     private readonly logger: Logger,
     options: VrrpUbusOptions = {},
   ) {
@@ -140,7 +162,8 @@ export class VrrpUbusObject {
       methods[name] = {
         policy,
         // The contract validates (null priorities, unknown arguments); blobmsg only needs turning into JSON.
-        invoke: async (data) => (data === undefined ? { status: UbusStatus.invalidArgument } : toUbusReply(await this.api.call(name, blobmsgToJson(data)))),
+        invoke: async (data) => (data === undefined ? { status: UbusStatus.invalidArgument } : toUbusReply(await this.api.call(name, callArgs(blobmsgToJson(data))))),
+        replyFailed: (reason) => unsentReply(name, reason),
       };
     }
     this.#object = await client.addObject(this.#path, methods);

@@ -2,8 +2,9 @@
 //   `ubus call` → blobmsgFormatJson(data, { indent: 0 })   (tab-indented, `"name": value`)
 //   `ubus call -S`, `ubus listen`, `ubus subscribe` → blobmsgFormatJson(data)   (compact, `"name":value`)
 // Quirks kept on purpose, because this is for matching CLI output byte for byte (tests, docs, LuCI fixtures):
-// doubles print with printf("%lf") (0.5 → 0.500000), int8 prints as true/false, "/" is escaped as "\/",
-// a table member with an empty name prints without a key, and indentation is capped at 16 tabs.
+// doubles print with printf("%lf") (0.5 → 0.500000), int8 prints as true/false, a table member with an empty
+// name prints without a key, and indentation is capped at 16 tabs. "/" is not escaped (libubox stopped in 2019,
+// eeef7b5; checked against uhttpd's output).
 import type { BlobmsgAttr } from "./blobmsg.ts";
 
 export interface BlobmsgFormatOptions {
@@ -28,7 +29,7 @@ export function blobmsgFormatString(s: string): string {
     else if (ch === "\n") out += "\\n";
     else if (ch === "\t") out += "\\t";
     else if (ch === "\r") out += "\\r";
-    else if (ch === '"' || ch === "\\" || ch === "/") out += "\\" + ch;
+    else if (ch === '"' || ch === "\\") out += "\\" + ch;
     else if (c < 0x20) out += "\\u00" + c.toString(16).padStart(2, "0");
     else out += ch;
   }

@@ -40,6 +40,12 @@ export interface UbusMethod {
   readonly policy: MethodPolicy;
   /** Validates the INVOKE's DATA, then runs the handler. */
   readonly invoke: (data: UbusAttrTable["data"], ctx: InvokeContext) => MaybePromise<UbusReply | undefined>;
+  /**
+   * A small DATA to send in place of a reply that cannot be encoded (typically one over ubusd's 1 MiB message
+   * limit), before the UNKNOWN_ERROR status, so that the caller learns why; `reason` says what went wrong.
+   * Without it the caller gets the bare status.
+   */
+  readonly replyFailed?: (reason: string) => Readonly<Record<string, unknown>>;
 }
 
 /** Declares a method: the handler gets arguments already checked against the policy, typed from it. */

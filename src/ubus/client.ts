@@ -273,21 +273,32 @@ export class UbusClient {
     }
   }
 
+  /** DATA {OBJID, DATA explain()} for a reply that could not be sent; a failure here is only reported. */
+  #sendExplanation(m: UbusMessage, objid: number, method: string, explain: () => Readonly<Record<string, unknown>>): void {
+    try {
+      this.#send(UbusMsgType.data, m.seq, m.peer, [{ attr: "objid", value: objid }, { attr: "data", value: tableData(explain(), `explanation of ${method}`) }]);
+    } catch (e) {
+      this.#onError(e instanceof Error ? e : new Error(String(e)));
+    }
+  }
+
   #invoke(m: UbusMessage, t: UbusAttrTable): void {
     const { objid, method } = t;
     if (objid === undefined || method === undefined) return; // ubusd never forwards these; a reply could not be routed
     const sendStatus = (status: number): void => {
       if (t.noReply !== true) this.#send(UbusMsgType.status, m.seq, m.peer, [{ attr: "status", value: status }, { attr: "objid", value: objid }]);
     };
-    const reply = (status: number, data?: Readonly<Record<string, unknown>>): void => {
+    const reply = (status: number, data?: Readonly<Record<string, unknown>>, replyFailed?: UbusMethod["replyFailed"]): void => {
       if (data === undefined) return sendStatus(status);
       // Straight from JSON to bytes, and in slices: replies are the big messages (a 255-instance status is
       // ~320 KiB), and encoding one must not hold up the event loop, where the protocol's timers run.
       // A small reply is sent at once; a big one once its last slice is encoded.
       const send = (bytes: Result<Uint8Array, JsonConvertError>): void => {
         if (!bytes.ok) {
-          this.#onError(new Error(`reply to ${method}: ${bytes.error.path}: ${bytes.error.message}`));
+          const reason = `${bytes.error.path === "$" ? "" : `${bytes.error.path}: `}${bytes.error.message}`;
+          this.#onError(new Error(`reply to ${method}: ${reason}`));
           status = UbusStatus.unknownError; // e.g. a reply over 1 MiB: the caller gets an error, not a timeout
+          if (replyFailed !== undefined) this.#sendExplanation(m, objid, method, () => replyFailed(reason));
         } else if (!this.#write(bytes.value, UbusMsgType.data)) {
           status = UbusStatus.unknownError;
         }
@@ -324,7 +335,7 @@ export class UbusClient {
       this.#onError(e instanceof Error ? e : new Error(String(e)));
       reply(UbusStatus.unknownError);
     };
-    const done = (r: UbusReply | undefined): void => reply(r?.status ?? UbusStatus.ok, r?.data);
+    const done = (r: UbusReply | undefined): void => reply(r?.status ?? UbusStatus.ok, r?.data, handler.replyFailed);
     try {
       const r = handler.invoke(t.data, ctx);
       if (r instanceof Promise) r.then(done, fail);

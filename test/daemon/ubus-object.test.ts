@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, afterEach, before, beforeEach, describe, it } from "node:test";
 import { errorSchema, stateEventSchema } from "../../src/daemon/api-contract.ts";
-import { statusSchema } from "../../src/daemon/api-contract-status.ts";
+import { BRIEF_INSTANCE_FIELDS, statusBriefSchema, statusSchema } from "../../src/daemon/api-contract-status.ts";
 import { conform } from "../../src/daemon/api-schema.ts";
 import { VrrpUbusObject } from "../../src/daemon/ubus-object.ts";
 import { blobmsgToJson, type JsonObject } from "../../src/ubus/blobmsg-json.ts";
@@ -100,7 +100,7 @@ describe("ubus object vrrp against the broker", () => {
     const found = await ubusLookup(cli, "vrrp");
     assert.equal(found.objects.length, 1);
     assert.deepEqual(found.objects[0]?.signature, {
-      status: { instance: 3 },
+      status: { instance: 3, brief: 7 },
       set_priority: { instance: 3, priority: 5 },
       switchover: { instance: 3, hold_off: 5 },
       reload: {},
@@ -126,6 +126,26 @@ describe("ubus object vrrp against the broker", () => {
     assert.deepEqual([none.status, none.data[0]?.["priority_override"]], [0, null]);
     const id = await objid(cli);
     assert.equal((await ubusInvoke(cli, id ?? 0, "nosuch")).status, 3);
+  });
+
+  it("every method accepts the ubus_rpc_session uhttpd adds to LuCI's calls; any other unknown argument is still refused", async () => {
+    const session = { ubus_rpc_session: "0123456789abcdef0123456789abcdef" };
+    const status = await ubusCall(cli, "vrrp", "status", { instance: "lan", ...session });
+    assert.deepEqual([status.status, Object.keys(status.data[0]?.["instances"] as object)], [0, ["lan"]]);
+    const prio = await ubusCall(cli, "vrrp", "set_priority", { instance: "lan", priority: 210, ...session });
+    assert.deepEqual([prio.status, prio.data[0]?.["priority_override"]], [0, 210]);
+    assert.equal((await ubusCall(cli, "vrrp", "set_priority", { instance: "lan", priority: null, ...session })).status, 0);
+    assert.equal((await ubusCall(cli, "vrrp", "reset_counters", session)).status, 0);
+    assert.equal((await ubusCall(cli, "vrrp", "reload", session)).status, 0);
+    const bad = await ubusCall(cli, "vrrp", "reload", { ...session, ubus_rpc_sesion: "x" });
+    assert.deepEqual([bad.status, bad.data[0]], [2, { error: "invalid_argument", message: 'unknown argument "ubus_rpc_sesion" (this method takes none)', field: "ubus_rpc_sesion" }]);
+  });
+
+  it("status {brief}: each instance in brief, as the contract says", async () => {
+    const r = await ubusCall(cli, "vrrp", "status", { brief: true });
+    assert.equal(r.status, 0);
+    assert.deepEqual(conform(statusBriefSchema, r.data[0]), []);
+    assert.deepEqual(Object.keys((r.data[0]?.["instances"] as Record<string, JsonObject>)["lan"] ?? {}), [...BRIEF_INSTANCE_FIELDS]);
   });
 
   it("a transition goes out as the vrrp.state event, a notification and a procd service event", async () => {
@@ -236,6 +256,37 @@ describe("UbusConnection", () => {
     } finally {
       bus.stop();
       await daemon.stop();
+    }
+  });
+});
+
+describe("a reply over ubusd's 1 MiB limit", () => {
+  it("is not sent; the caller gets UNKNOWN_ERROR with the contract's explanation instead of a bare status", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "vrrpd-ubus-big-"));
+    const path = join(dir, "ubus.sock");
+    const broker = new UbusBroker();
+    await broker.listen(path);
+    const logs: string[] = [];
+    const bus = new UbusConnection({ socketPaths: [path], log: (l, m) => logs.push(`${l}: ${m}`) });
+    // 1200 instances' worth of status: more than ubusd carries.
+    const big = { instances: Object.fromEntries(Array.from({ length: 1200 }, (_, i) => [`lan${i}`, { note: "x".repeat(1000) }])) };
+    new VrrpUbusObject(bus, { call: () => Promise.resolve({ status: "ok", data: big }) }, quiet, { procdEvents: false });
+    const cli = await connectUbus(path);
+    try {
+      bus.start();
+      assert.ok(await bus.whenReady(2000));
+      const r = await ubusCall(cli, "vrrp", "status");
+      assert.equal(r.status, 9);
+      assert.equal(r.data.length, 1);
+      assert.deepEqual(conform(errorSchema, r.data[0]), []);
+      assert.equal(r.data[0]?.["error"], "unknown_error");
+      assert.match(String(r.data[0]?.["message"]), /^the status reply cannot go over ubus: message body of \d+ bytes exceeds the 1048576-byte limit .*"brief": true.*"instance"/);
+      assert.ok(logs.some((l) => /^warning: ubus: reply to status: message body of \d+ bytes exceeds/.test(l)), logs.join("\n"));
+    } finally {
+      cli.close();
+      bus.stop();
+      await broker.close(path);
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

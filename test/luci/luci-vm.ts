@@ -3,6 +3,8 @@
 // loads it (luci.js compileClass): its leading 'require X [as Y]' strings become the arguments of a function
 // wrapping the source, `vrrp.*` dependencies are loaded the same way and instantiated, LuCI's own modules are
 // the stubs below. The stubs record what the views declare (rpc calls, polls, form fields, modals, uci writes).
+// rpc is not a stub but rpc.js's behaviour (harness/luci-rpc.js): calls go out as the JSON-RPC requests rpc.js
+// sends to uhttpd and come back as rpc.js hands replies to a view; `ubus` decides who answers them.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import vm from "node:vm";
@@ -282,9 +284,37 @@ export interface LuciEnv {
   readonly stubs: Record<string, unknown>;
   readonly record: Recorder;
   readonly uci: FakeUci;
-  /** Answers rpc calls; default: the numeric ubus error 4 (no such object). */
+  /**
+   * What a ubus object answers to a call, when `ubus` is left as it is: a number is a bare status (a failure
+   * without explanation, as LuCI's own ubus proxy passes failures on), anything else the data of a successful
+   * call. Default: 4, no such object. The views still get it the way rpc.js hands it to them.
+   */
   rpcHandler: (object: string, method: string, args: Record<string, unknown>) => unknown;
+  /**
+   * The JSON-RPC endpoint rpc.js posts to: request body in, response body out. Default: a uhttpd that answers
+   * every call with {"result": [status]} or {"result": [0, data]} from rpcHandler. Tests that go all the way to
+   * the daemon put the uhttpd stand-in here (uhttpd-ubus.ts).
+   */
+  ubus: (body: string) => Promise<string>;
+  /** rpc.js's session id (LuCI's L.env.sessionid): the default, unauthenticated one unless a test logs in. */
+  sessionId: string;
+  /** A read-only login (LuCI's nodespec.readonly): L.hasViewPermission() is then false. */
+  readonly: boolean;
   load(path: string): unknown;
+}
+
+/** LuCI's rpc.js, shared with the browser harness (harness/luci-rpc.js). */
+const LUCI_RPC_JS = readFileSync("test/luci/harness/luci-rpc.js", "utf8");
+interface LuciRpc {
+  declare(spec: object): (...values: unknown[]) => Promise<unknown>;
+  setSessionID(sid: string): void;
+}
+type CreateLuciRpc = (post: (msg: { method: string; params?: unknown[] }) => Promise<unknown>, sessionId: string) => LuciRpc;
+
+/** uhttpd's legacy reply to a call the object answered with `answer` (see LuciEnv.rpcHandler). */
+function cannedReply(id: unknown, answer: unknown): string {
+  const result = typeof answer === "number" ? [answer] : answer === undefined ? [0] : [0, answer];
+  return JSON.stringify({ jsonrpc: "2.0", id: id ?? null, result });
 }
 
 export function createLuciEnv(uci: FakeUci = new FakeUci({})): LuciEnv {
@@ -295,11 +325,18 @@ export function createLuciEnv(uci: FakeUci = new FakeUci({})): LuciEnv {
     record,
     uci,
     rpcHandler: () => 4,
+    ubus: (body) => {
+      const msg = JSON.parse(body) as { id?: unknown; params: [string, string, string, Record<string, unknown>] };
+      const [, object, method, args] = msg.params;
+      return Promise.resolve(env.rpcHandler(object, method, args)).then((answer) => cannedReply(msg.id, answer));
+    },
+    sessionId: "00000000000000000000000000000000",
+    readonly: false,
     load: (path: string) => load(env, path, new Map()),
   };
   const L = {
     bind: (fn: (...a: unknown[]) => unknown, self: unknown, ...args: unknown[]) => fn.bind(self, ...args),
-    hasViewPermission: () => true,
+    hasViewPermission: () => !env.readonly,
     resource: (...p: string[]) => `/luci-static/resources/${p.join("/")}`,
     env: {},
   };
@@ -315,16 +352,27 @@ export function createLuciEnv(uci: FakeUci = new FakeUci({})): LuciEnv {
   env.stubs["view"] = { extend: (props: object) => props };
   env.stubs["form"] = formStub(uci);
   env.stubs["uci"] = uci;
+  // rpc.js itself (harness/luci-rpc.js), posting to env.ubus; each call is recorded as it goes on the wire.
+  vm.runInContext(LUCI_RPC_JS, env.context, { filename: "test/luci/harness/luci-rpc.js" });
+  const createLuciRpc = (env.context as { window: { createLuciRpc: CreateLuciRpc } }).window.createLuciRpc;
+  const post = async (msg: { method: string; params?: unknown[] }): Promise<unknown> => {
+    const body = JSON.stringify(msg);
+    if (msg.method === "call") {
+      const [, object, method, args] = JSON.parse(body).params as [string, string, string, Record<string, unknown>];
+      record.calls.push({ object, method, args });
+    }
+    const text = await env.ubus(body);
+    return { ok: true, status: 200, statusText: "OK", json: () => JSON.parse(text) as unknown };
+  };
+  const rpc = createLuciRpc(post, env.sessionId);
   env.stubs["rpc"] = {
     declare(spec: { object: string; method: string; params?: string[]; expect?: unknown }) {
       record.rpc.push(spec);
+      const call = rpc.declare(spec);
       return (...values: unknown[]) => {
-        const args: Record<string, unknown> = {};
-        (spec.params ?? []).forEach((p, i) => {
-          if (values[i] !== undefined) args[p] = values[i];
-        });
-        record.calls.push({ object: spec.object, method: spec.method, args });
-        return Promise.resolve(env.rpcHandler(spec.object, spec.method, args));
+        // As rpc.setSessionID() after a login: a test may log in after the view declared its calls.
+        rpc.setSessionID(env.sessionId);
+        return call(...values);
       };
     },
   };

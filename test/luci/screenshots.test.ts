@@ -92,7 +92,10 @@ describe("LuCI pages in headless Chromium", { skip: chromiumMissing ? "Chromium 
     await page.locator('[data-instance="lan"] button', { hasText: "Switchover" }).click();
     await page.locator(".modal button", { hasText: "Switch over" }).click();
     await page.locator(".alert-message", { hasText: "handing over" }).waitFor();
-    assert.ok(server.posts.some((p) => p.path === "/rpc" && JSON.stringify(p.body) === JSON.stringify({ object: "vrrp", method: "switchover", args: { instance: "lan", hold_off: 60 } })));
+    // rpc.js's request to uhttpd, and what reached the daemon's object after uhttpd and rpcd's ACL.
+    const call = server.posts.find((p) => p.path === "/ubus/" && (p.body as { params?: unknown[] }).params?.[2] === "switchover")?.body as { method: string; params: unknown[] } | undefined;
+    assert.deepEqual([call?.method, call?.params.slice(1)], ["call", ["vrrp", "switchover", { instance: "lan", hold_off: 60 }]]);
+    assert.deepEqual(server.api.calls.find((c) => c.method === "switchover"), { method: "switchover", args: { instance: "lan", hold_off: 60 } });
     await page.close();
   });
 

@@ -42,6 +42,9 @@ test("vrrp status, vrrp.state events and switchover over ubus, from the real dae
     await waitUntil("the vrrp object", () => [...broker.objects.values()].some((o) => o.path === "vrrp"), 10_000);
     const status = await ubusCall(client, "vrrp", "status", {});
     assert.equal(status.status, 0);
+    // As uhttpd forwards LuCI's calls: with the caller's rpcd session id added (uhttpd ubus.c).
+    const fromLuci = await ubusCall(client, "vrrp", "status", { ubus_rpc_session: "0123456789abcdef0123456789abcdef" });
+    assert.equal(fromLuci.status, 0, JSON.stringify(fromLuci.data));
     const lan = (status.data[0]?.instances as Record<string, Record<string, unknown>> | undefined)?.lan;
     assert.equal(lan?.state, "master");
     assert.deepEqual(lan?.virtual_ipaddress, [`${VIP4}/24`]);

@@ -250,7 +250,8 @@ describe("blobmsg printed like the ubus CLI", () => {
   ];
 
   it("compact (ubus listen, ubus call -S)", () => {
-    assert.equal(blobmsgFormatJson(data), '{"p":"a\\/b\\"c\\\\\\n\\t\\r\\b\\u000c\\u0001é","l":[1,null],"e":{}}');
+    // "/" unescaped: libubox stopped escaping it in 2019 (eeef7b5); the real uhttpd/ubus print "a/b".
+    assert.equal(blobmsgFormatJson(data), '{"p":"a/b\\"c\\\\\\n\\t\\r\\b\\u000c\\u0001é","l":[1,null],"e":{}}');
   });
 
   it("indented (ubus call)", () => {
@@ -271,6 +272,6 @@ describe("blobmsg printed like the ubus CLI", () => {
       [1e21, "1000000000000000000000.000000"], [Infinity, "inf"], [-Infinity, "-inf"], [Number.NaN, "nan"],
     ];
     for (const [x, s] of cases) assert.equal(formatDoubleLf(x), s, String(x));
-    assert.equal(blobmsgFormatString("/"), '"\\/"');
+    assert.equal(blobmsgFormatString("/"), '"/"');
   });
 });

@@ -2,9 +2,10 @@
  * The part of LuCI's browser API the vrrp views use, for rendering them in a headless browser without a
  * router: module loading as luci.js does it ('require' strings, factory function, instantiation), E(), a view
  * base class with LuCI's footer, form (Map, JSONMap, NamedSection, a plain GridSection; Value, ListValue, Flag,
- * DynamicList, MultiValue) with field validation shown at the field, rpc (answered by the test server), an
- * in-memory uci, ui (modal, notifications, changes.apply) and poll. Markup and class names are LuCI's, so the
- * views' own classes and inline styles apply; harness.css gives it a bootstrap-like look.
+ * DynamicList, MultiValue) with field validation shown at the field, rpc (rpc.js's requests and replies, from
+ * luci-rpc.js, POSTed to uhttpd's /ubus endpoint of the test server with L.env.sessionid), an in-memory uci,
+ * ui (modal, notifications, changes.apply) and poll. Markup and class names are LuCI's, so the views' own
+ * classes and inline styles apply; harness.css gives it a bootstrap-like look.
  */
 (function(window, document) {
 	'use strict';
@@ -92,23 +93,16 @@
 			.then(function(r) { return r.json(); });
 	}
 
-	var rpc = {
-		declare: function(spec) {
-			return function() {
-				var args = {}, values = arguments;
-				(spec.params || []).forEach(function(p, i) {
-					if (values[i] !== undefined)
-						args[p] = values[i];
-				});
-				return post('/rpc', { object: spec.object, method: spec.method, args: args }).then(function(reply) {
-					if (typeof reply === 'number' || !spec.expect)
-						return reply;
-					var key = Object.keys(spec.expect)[0];
-					return key === '' ? reply : (reply[key] != null ? reply[key] : spec.expect[key]);
-				});
-			};
-		}
-	};
+	/* The page template's L.env (LuCI renders it into the page): the session id and uhttpd's ubus path. */
+	var env = Object.assign({ pollinterval: 5, sessionid: '00000000000000000000000000000000', ubuspath: '/ubus/' }, window.__luciEnv || {});
+
+	var rpc = window.createLuciRpc(function(msg) {
+		return fetch(env.ubuspath, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(msg) }).then(function(r) {
+			return r.text().then(function(text) {
+				return { ok: r.ok, status: r.status, statusText: r.statusText, json: function() { return JSON.parse(text); } };
+			});
+		});
+	}, env.sessionid);
 
 	var uciData = {};
 	var uci = {
@@ -524,7 +518,7 @@
 	}
 
 	var L = {
-		env: { pollinterval: 5 },
+		env: env,
 		Class: Class,
 		dom: dom,
 		ui: ui,

@@ -14,7 +14,7 @@ var STATES = {
 	mixed: { label: 'MIXED', color: '#ef6c00', text: _('Members differ') }
 };
 
-/* ubus status codes a call may end with (rpcd passes only the code on), and what they mean here. */
+/* ubus status codes a call may end with, and what they mean here. */
 var UBUS_ERRORS = {
 	2: _('invalid argument'),
 	3: _('no such method'),
@@ -31,10 +31,46 @@ function errorText(code) {
 	return UBUS_ERRORS[code] || (_('error') + ' ' + code);
 }
 
-/* The reply, or why there is none: a number is a ubus status (4: no object `vrrp`, so the daemon is not running). */
+/* The daemon's error codes (docs/ubus-api.md, Errors) and the ubus status each goes with. */
+var DAEMON_ERRORS = { invalid_argument: 2, method_not_found: 3, not_found: 4, invalid_state: 8, unknown_error: 9, parse_error: 12 };
+
+/* uhttpd's JSON-RPC errors for a call it did not forward (uhttpd ubus.c), as the ubus status they amount to. */
+var RPC_ERRORS = { '-32000': 4, '-32002': 6, '-32003': 7 };
+
+/*
+ * Why a call failed, as { code: ubus status or null, message: the daemon's explanation or null }, or null when it
+ * did not fail. rpc.js hands a view one of: the daemon's explanation {error, message, field} (uhttpd passes it on
+ * in place of the reply, dropping the status), a bare status number (LuCI's own ubus proxy passes only that), or,
+ * through settle(), the Error it rejected with when uhttpd refused the call (access denied, no object vrrp).
+ */
+function failure(reply) {
+	if (typeof reply === 'number')
+		return reply !== 0 ? { code: reply, message: null } : null;
+	if (reply instanceof Error || (reply != null && reply.name === 'RPCError')) {
+		var m = /failed with error (-\d+)/.exec(String(reply.message)), code = m ? RPC_ERRORS[m[1]] : null;
+		return code != null ? { code: code, message: null } : { code: null, message: String(reply.message) };
+	}
+	if (reply != null && typeof reply === 'object' && typeof reply.error === 'string' && typeof reply.message === 'string')
+		return { code: DAEMON_ERRORS[reply.error] || 9, message: reply.message };
+	return null;
+}
+
+/* A failure in words: the status's meaning, then the daemon's message; '' when there is neither. */
+function failureText(f) {
+	var text = f.code != null ? errorText(f.code) : '';
+	return f.message ? (text ? text + ': ' + f.message : f.message) : text;
+}
+
+/* A call's promise that resolves even when rpc.js rejects it, to the Error: views then handle every failure alike. */
+function settle(promise) {
+	return Promise.resolve(promise).catch(function(e) { return e; });
+}
+
+/* The reply, or why there is none (code 4: no object `vrrp`, so the daemon is not running). */
 function parse(reply) {
-	if (reply == null || typeof reply !== 'object' || !reply.instances)
-		return { ok: false, code: typeof reply === 'number' ? reply : null };
+	var f = failure(reply);
+	if (f || reply == null || typeof reply !== 'object' || !reply.instances)
+		return { ok: false, code: f ? f.code : null, message: f ? f.message : null };
 	var names = Object.keys(reply.instances).sort();
 	return {
 		ok: true,
@@ -126,6 +162,9 @@ function canSwitchover(inst) {
 return baseclass.extend({
 	STATES: STATES,
 	errorText: errorText,
+	failure: failure,
+	failureText: failureText,
+	settle: settle,
 	parse: parse,
 	badge: badge,
 	duration: duration,

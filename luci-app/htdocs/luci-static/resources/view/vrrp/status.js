@@ -15,28 +15,24 @@
 var callStatus = rpc.declare({
 	object: 'vrrp',
 	method: 'status',
-	params: [ 'instance' ],
-	expect: { '': {} }
+	params: [ 'instance' ]
 });
 
 var callSwitchover = rpc.declare({
 	object: 'vrrp',
 	method: 'switchover',
-	params: [ 'instance', 'hold_off' ],
-	expect: { '': {} }
+	params: [ 'instance', 'hold_off' ]
 });
 
 var callSetPriority = rpc.declare({
 	object: 'vrrp',
 	method: 'set_priority',
-	params: [ 'instance', 'priority' ],
-	expect: { '': {} }
+	params: [ 'instance', 'priority' ]
 });
 
 var callReload = rpc.declare({
 	object: 'vrrp',
-	method: 'reload',
-	expect: { '': {} }
+	method: 'reload'
 });
 
 /* From the contract: switchover's hold_off and set_priority's range. */
@@ -68,20 +64,21 @@ function notify(ok, text) {
 	ui.addNotification(null, E('p', {}, text), ok ? 'info' : 'danger');
 }
 
-function failed(res) {
-	return typeof res === 'number';
+/* A refusal as the page says it: the ubus status in words, and the daemon's explanation when there is one. */
+function refusal(f) {
+	return model.failureText(f) || _('no status');
 }
 
 return view.extend({
 	load: function() {
-		return callStatus();
+		return model.settle(callStatus());
 	},
 
 	render: function(reply) {
 		this.root = E('div', { 'class': 'vrrp-status' });
 		this.update(reply);
 		poll.add(L.bind(function() {
-			return callStatus().then(L.bind(this.update, this));
+			return model.settle(callStatus()).then(L.bind(this.update, this));
 		}, this), POLL_INTERVAL);
 		return E('div', { 'class': 'cbi-map' }, [
 			E('h2', {}, _('VRRP')),
@@ -97,7 +94,7 @@ return view.extend({
 	renderStatus: function(st, reply) {
 		if (!st.ok)
 			return E('div', { 'class': 'alert-message warning' }, [
-				E('p', {}, _('vrrpd does not answer:') + ' ' + (st.code != null ? model.errorText(st.code) : _('no status'))),
+				E('p', {}, _('vrrpd does not answer:') + ' ' + refusal(st)),
 				E('p', {}, _('Check that globals.enabled is 1 in /etc/config/vrrp, start it with /etc/init.d/vrrpd start, and read the log with logread -e vrrpd.'))
 			]);
 		var writable = L.hasViewPermission ? L.hasViewPermission() !== false : true;
@@ -170,7 +167,7 @@ return view.extend({
 	},
 
 	refresh: function() {
-		return callStatus().then(L.bind(this.update, this));
+		return model.settle(callStatus()).then(L.bind(this.update, this));
 	},
 
 	handleSwitchover: function(name) {
@@ -185,10 +182,11 @@ return view.extend({
 					'class': 'cbi-button cbi-button-negative',
 					'click': ui.createHandlerFn(this, function() {
 						var holdOff = Math.min(HOLD_OFF_MAX, Math.max(0, parseInt(input.value, 10) || 0));
-						return callSwitchover(name, holdOff).then(L.bind(function(res) {
+						return model.settle(callSwitchover(name, holdOff)).then(L.bind(function(res) {
+							var f = model.failure(res);
 							ui.hideModal();
-							if (failed(res))
-								notify(false, _('Switchover refused:') + ' ' + model.errorText(res));
+							if (f)
+								notify(false, _('Switchover refused:') + ' ' + refusal(f));
 							else
 								notify(true, name + ': ' + _('handing over to the other router.'));
 							return this.refresh();
@@ -204,10 +202,11 @@ return view.extend({
 			'placeholder': String(inst.priority), 'value': inst.priority_override != null ? String(inst.priority_override) : '' });
 		var message = E('div', { 'class': 'cbi-value-description' }, '');
 		var send = L.bind(function(priority) {
-			return callSetPriority(inst.name, priority).then(L.bind(function(res) {
+			return model.settle(callSetPriority(inst.name, priority)).then(L.bind(function(res) {
+				var f = model.failure(res);
 				ui.hideModal();
-				if (failed(res))
-					notify(false, _('Priority change refused:') + ' ' + model.errorText(res));
+				if (f)
+					notify(false, _('Priority change refused:') + ' ' + refusal(f));
 				return this.refresh();
 			}, this));
 		}, this);
@@ -235,9 +234,10 @@ return view.extend({
 	},
 
 	handleReload: function() {
-		return callReload().then(L.bind(function(res) {
-			if (failed(res))
-				notify(false, _('Reload refused, the running configuration stays:') + ' ' + model.errorText(res));
+		return model.settle(callReload()).then(L.bind(function(res) {
+			var f = model.failure(res);
+			if (f)
+				notify(false, _('Reload refused, the running configuration stays:') + ' ' + refusal(f));
 			else
 				notify(true, _('Configuration reloaded.'));
 			return this.refresh();
