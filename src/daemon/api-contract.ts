@@ -33,6 +33,9 @@ const instanceArg = (doc: string, required: boolean): ArgSpec => ({ schema: { ty
 /** Seconds a switched-over router will not preempt back, when `hold_off` is omitted: long enough for the new master to settle. */
 export const DEFAULT_HOLD_OFF_S = 60;
 export const MAX_HOLD_OFF_S = 86400;
+/** An opkg upgrade unpacks the new files between the prerm (which arms the hand-off) and the stop. */
+export const DEFAULT_HANDOFF_S = 60;
+export const MAX_HANDOFF_S = 600;
 
 export const METHODS = {
   status: {
@@ -88,6 +91,22 @@ export const METHODS = {
     args: {},
     reply: { type: "object", doc: "The configuration now in force.", fields: { config: configSchema } },
     errors: ["invalid_argument", "unknown_error"],
+    example: {},
+  },
+  handoff: {
+    doc: "Prepare an upgrade or restart: the next stop within `within` seconds hands off to the daemon started right after it instead of handing over to the backup. Masters send a last advert and keep their addresses; the new daemon resumes them as master if it is up within three advert intervals (0 transitions on the LAN). `/etc/init.d/vrrpd restart` and the package's upgrade call it.",
+    args: {
+      within: { schema: { type: "integer", doc: "Seconds the hand-off stays armed.", min: 1, max: MAX_HANDOFF_S }, required: false, default: DEFAULT_HANDOFF_S },
+    },
+    reply: {
+      type: "object",
+      doc: "The hand-off is armed.",
+      fields: {
+        masters: { type: "array", doc: "Instances master now: those the next daemon would resume.", items: { type: "string", doc: "Instance name." } },
+        within: { type: "integer", doc: "Seconds the hand-off stays armed.", min: 1 },
+      },
+    },
+    errors: ["invalid_argument"],
     example: {},
   },
   reset_counters: {

@@ -33,6 +33,8 @@ export interface ApiDeps {
   readonly facts: DaemonFacts;
   /** The daemon's reload (same as SIGHUP): load, validate, runtime.reload(); records the outcome in ConfigState. */
   readonly reload: () => Promise<ReloadResult>;
+  /** Arms a hand-off for the next stop within `forMs` (Daemon.armHandoff); returns the instances master now. */
+  readonly handoff: (forMs: number) => readonly string[];
   /** Configuration facts the Runtime keeps private (VIPs, logical network); see configFacts(). */
   readonly describe: (instance: string) => InstanceFacts | undefined;
 }
@@ -85,6 +87,10 @@ export class VrrpApi {
         return this.reload();
       case "reset_counters":
         return this.resetCounters(optionalString(args["instance"]));
+      case "handoff": {
+        const within = Number(args["within"]);
+        return okReply({ masters: [...this.deps.handoff(within * 1000)], within });
+      }
     }
   }
 

@@ -2,10 +2,12 @@
 // OpenWrt the ubus object and netifd. ubus is optional and never on the failover path: the protocol runs the
 // same whether ubusd is up, restarting or absent.
 import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
 import type { DaemonConfig } from "../config/model.ts";
 import { DEFAULT_UBUS_SOCKETS, UbusConnection } from "../ubus/connection.ts";
 import { configFacts, VrrpApi, type ReloadResult } from "./api.ts";
-import { startControlSocket, type ControlSocket } from "./control-socket.ts";
+import { DEFAULT_CONTROL_SOCKET, startControlSocket, type ControlSocket } from "./control-socket.ts";
+import { monotonicMs, takeHandoffRecord, writeHandoffRecord } from "./handoff-record.ts";
 import { ConfigState, processFacts } from "./daemon-facts.ts";
 import type { DataPlane } from "./data-plane.ts";
 import { formatFindings, loadConfig } from "./load-config.ts";
@@ -15,6 +17,9 @@ import { Runtime, type RuntimeConfig, type RuntimeStatus } from "./runtime.ts";
 import { toRuntimeConfig } from "./runtime-config.ts";
 import { VrrpUbusObject } from "./ubus-object.ts";
 import { VERSION } from "./version.ts";
+
+/** How long `vrrpd handoff` waits for the stop it prepares (an opkg upgrade unpacks between prerm and stop). */
+const HANDOFF_ARMED_MS = 60_000;
 
 export interface DaemonOptions {
   readonly configPath: string;
@@ -35,6 +40,7 @@ export class Daemon {
   /** Logical network -> what netifd last said about it. */
   private readonly networks = new Map<string, InterfaceInfo>();
   private control: ControlSocket | undefined;
+  private handoffArmedUntil: number | undefined;
 
   constructor(
     config: DaemonConfig,
@@ -52,6 +58,10 @@ export class Daemon {
       runtime: this.runtime,
       facts: processFacts(VERSION, this.configState),
       reload: () => this.reload(),
+      handoff: (forMs) => {
+        this.armHandoff(forMs);
+        return this.runtime.status().instances.filter((i) => i.state === "master").map((i) => i.name);
+      },
       describe: configFacts(() => this.current, (name) => this.config.instances[name]?.logicalInterface),
     });
   }
@@ -59,7 +69,8 @@ export class Daemon {
   async start(): Promise<void> {
     const sockets = this.options.ubusSockets ?? DEFAULT_UBUS_SOCKETS;
     if (sockets.some((path) => existsSync(path))) {
-      this.bus = new UbusConnection({ socketPaths: sockets, log: (level, message) => this.logger.log(level, `ubus: ${message}`) });
+      // The connection's messages already start with "ubus: ".
+      this.bus = new UbusConnection({ socketPaths: sockets, log: (level, message) => this.logger.log(level, message) });
       this.ubusObject = new VrrpUbusObject(this.bus, this.api, this.logger);
       this.runtime.stateListeners.push((event) => this.ubusObject?.onStateEvent(event));
       this.interfaces = new NetifdInterfaces(this.bus, (logical, info) => this.onNetwork(logical, info), this.logger);
@@ -68,8 +79,17 @@ export class Daemon {
       this.current = this.runtimeConfig(this.config);
       this.runtime.useStartConfig(this.current);
     }
-    await this.runtime.start();
-    this.control = await startControlSocket(this.api, this.logger, this.options.controlSocket ? { path: this.options.controlSocket } : {});
+    await this.runtime.start(this.takeHandoff());
+    this.control = await startControlSocket(this.api, this.logger, { path: this.controlSocketPath });
+  }
+
+  /**
+   * `vrrpd handoff`: the next stop (within `forMs`) is not a handover to the backup but a hand-off to the daemon
+   * started right after (an upgrade or restart), which resumes as master: 0 transitions, no lost packets.
+   */
+  armHandoff(forMs = HANDOFF_ARMED_MS): void {
+    this.handoffArmedUntil = monotonicMs() + forMs;
+    this.logger.log("info", `the next stop within ${Math.round(forMs / 1000)} s hands off to the next start (masters keep their addresses)`);
   }
 
   /** What the runtime reports (the status API adds process and config facts to this). */
@@ -77,9 +97,15 @@ export class Daemon {
     return this.runtime.status();
   }
 
-  /** SIGTERM: graceful stop (priority 0, make before break), then close everything. */
+  /** SIGTERM: graceful stop (priority 0, make before break), or a hand-off if one is armed; then close everything. */
   async stop(): Promise<void> {
-    await this.runtime.stop();
+    if (this.handoffArmedUntil !== undefined && monotonicMs() < this.handoffArmedUntil) {
+      const record = await this.runtime.handOff();
+      writeHandoffRecord(this.handoffPath, record);
+      this.logger.log("info", `handed off ${record.instances.length} master instance(s) to the next start (${this.handoffPath})`);
+    } else {
+      await this.runtime.stop();
+    }
     await Promise.race([this.ubusObject?.idle(), new Promise((r) => setTimeout(r, 1000))]);
     this.interfaces.close();
     this.bus?.stop();
@@ -113,6 +139,23 @@ export class Daemon {
 
   private runtimeConfig(config: DaemonConfig): RuntimeConfig {
     return toRuntimeConfig(config, (network) => this.networks.get(network)?.device, this.logger);
+  }
+
+  /** The record a handing-off predecessor left, if any: which instances resume as master (logged either way). */
+  private takeHandoff(): ReadonlySet<string> {
+    const decision = takeHandoffRecord(this.handoffPath, this.current.core.instances, monotonicMs());
+    for (const line of decision.refused) this.logger.log("warning", line);
+    if (decision.resume.size > 0) this.logger.log("info", `resuming as master after a hand-off: ${[...decision.resume].join(", ")}`);
+    return decision.resume;
+  }
+
+  private get controlSocketPath(): string {
+    return this.options.controlSocket ?? DEFAULT_CONTROL_SOCKET;
+  }
+
+  /** Beside the control socket: a runtime directory (tmpfs) only root writes, gone at reboot. */
+  private get handoffPath(): string {
+    return join(dirname(this.controlSocketPath), "handoff.json");
   }
 
   /** Ask netifd for every logical network the config names, and watch them. */

@@ -1,5 +1,6 @@
 // The daemon's event loop: one Engine (the sans-IO core), one deadline timer, the data plane, track scripts
 // and notifications. Every input goes into the engine with `now`; every output is carried out in order.
+import { handedOff, monotonicMs, type HandoffRecord } from "./handoff-record.ts";
 import { Engine, type LinkState } from "../vrrp/engine.ts";
 import type { Output, ReceivedPacket } from "../vrrp/io.ts";
 import type { CoreConfig, InstanceConfig } from "../vrrp/model.ts";
@@ -99,14 +100,36 @@ export class Runtime {
     this.notifier.setOptions(this.notifyOptions(config));
   }
 
-  async start(): Promise<void> {
+  /**
+   * `resume`: instances a handing-off predecessor was master of (handoff-record.ts). Their addresses are its, left
+   * for us, not stale ones from a crash, and they start as master at once.
+   */
+  async start(resume: ReadonlySet<string> = new Set()): Promise<void> {
     this.started = true;
-    await this.removeStaleAddresses(this.config.core.instances);
+    await this.removeStaleAddresses(this.config.core.instances.filter((i) => !resume.has(i.name)));
     await this.dataPlane.watchLinks((device, link) => this.onLink(device, link));
     await this.listen();
-    this.apply(this.engine.start(this.clock()));
+    this.apply(this.engine.start(this.clock(), resume));
     this.rehearsal.run(this.config.core);
     this.trackScripts.start();
+  }
+
+  /**
+   * The stop of a daemon that a new one replaces at once (upgrade, restart): masters send a last advert and keep
+   * their addresses for the successor, which resumes them; no priority 0, no release, no notify. Returns the
+   * record for the successor.
+   */
+  async handOff(): Promise<HandoffRecord> {
+    this.trackScripts.stop();
+    this.shuttingDown = true;
+    const { outputs, masters } = this.engine.handOff();
+    this.carryOutAll(outputs);
+    const lastAdvertMonotonicMs = monotonicMs();
+    this.timer.disarm();
+    await Promise.all(this.addressQueues.values());
+    await this.notifier.drain();
+    const instances = this.config.core.instances.filter((i) => masters.includes(i.name)).map(handedOff);
+    return { format: "vrrpd-handoff/1", lastAdvertMonotonicMs, instances };
   }
 
   /** Graceful stop: priority 0, keep the addresses until the successor is heard, then notify STOP and resolve. */

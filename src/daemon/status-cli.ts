@@ -4,13 +4,14 @@
 //   vrrpd set-priority INSTANCE PRIO|none
 //   vrrpd reset-counters [INSTANCE]
 //   vrrpd reload
+//   vrrpd handoff [--within S]
 // The CLI entry point dispatches here with the arguments after `vrrpd`. Exit codes: 0 done; 1 the daemon
 // refused (not found, invalid state, reload error); 2 usage error; 3 the daemon is not reachable.
 import { controlRequest, ControlUnreachable, type ControlReply } from "./control-client.ts";
 import { DEFAULT_CONTROL_SOCKET } from "./control-socket.ts";
 import { renderStatus } from "./status-table.ts";
 
-export const CONTROL_COMMANDS = ["status", "switchover", "set-priority", "reset-counters", "reload"] as const;
+export const CONTROL_COMMANDS = ["status", "switchover", "set-priority", "reset-counters", "reload", "handoff"] as const;
 
 export const EXIT = { ok: 0, refused: 1, usage: 2, unreachable: 3 } as const;
 
@@ -27,6 +28,8 @@ export const CONTROL_USAGE = `usage:
   vrrpd set-priority INSTANCE PRIO|none  override the priority at run time (1..255), or clear the override
   vrrpd reset-counters [INSTANCE]        zero the statistics
   vrrpd reload                           re-read the configuration (same as SIGHUP)
+  vrrpd handoff [--within S]             before a restart or upgrade: the next stop within S s (default 60)
+                                         leaves mastership to the daemon started next, not to the backup
 `;
 
 interface Request {
@@ -37,20 +40,31 @@ interface Request {
 
 class UsageError extends Error {}
 
+/** Options that take whole seconds. */
+const SECONDS_FLAGS = ["--hold-off", "--within"] as const;
+
 /** argv → one API request; throws UsageError with the problem. */
 export function parseControlArgs(argv: readonly string[]): Request {
   const [command, ...rest] = argv;
   const flags = rest.filter((a) => a.startsWith("--"));
   const positional: string[] = [];
-  let holdOff: string | undefined;
+  const seconds: Record<string, string | undefined> = {};
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i] ?? "";
-    if (a === "--hold-off") {
-      holdOff = rest[++i];
-      if (holdOff === undefined) throw new UsageError("--hold-off needs a number of seconds");
-    } else if (a.startsWith("--hold-off=")) holdOff = a.slice("--hold-off=".length);
-    else if (!a.startsWith("--")) positional.push(a);
+    const flag = SECONDS_FLAGS.find((f) => a === f || a.startsWith(`${f}=`));
+    if (flag === undefined) {
+      if (!a.startsWith("--")) positional.push(a);
+    } else if (a === flag) {
+      seconds[flag] = rest[++i];
+      if (seconds[flag] === undefined) throw new UsageError(`${flag} needs a number of seconds`);
+    } else seconds[flag] = a.slice(flag.length + 1);
   }
+  const wholeSeconds = (flag: string): number | undefined => {
+    const value = seconds[flag];
+    if (value === undefined) return undefined;
+    if (!/^\d+$/.test(value)) throw new UsageError(`${flag} wants whole seconds, got "${value}"`);
+    return Number(value);
+  };
   const allowed = (...names: string[]): void => {
     const bad = flags.filter((f) => !names.some((n) => f === n || f.startsWith(`${n}=`)));
     if (bad.length > 0) throw new UsageError(`unknown option ${bad[0] ?? ""} for ${command ?? ""}`);
@@ -71,12 +85,8 @@ export function parseControlArgs(argv: readonly string[]): Request {
     case "switchover": {
       allowed("--hold-off");
       atMost(1);
-      const args: Record<string, unknown> = { instance: instance() };
-      if (holdOff !== undefined) {
-        if (!/^\d+$/.test(holdOff)) throw new UsageError(`--hold-off wants whole seconds, got "${holdOff}"`);
-        args["hold_off"] = Number(holdOff);
-      }
-      return { method: "switchover", args, json: false };
+      const holdOff = wholeSeconds("--hold-off");
+      return { method: "switchover", args: { instance: instance(), ...(holdOff !== undefined && { hold_off: holdOff }) }, json: false };
     }
     case "set-priority": {
       allowed();
@@ -95,6 +105,12 @@ export function parseControlArgs(argv: readonly string[]): Request {
       allowed();
       atMost(0);
       return { method: "reload", args: {}, json: false };
+    case "handoff": {
+      allowed("--within");
+      atMost(0);
+      const within = wholeSeconds("--within");
+      return { method: "handoff", args: within !== undefined ? { within } : {}, json: false };
+    }
     default:
       throw new UsageError(command === undefined ? "missing command" : `unknown command "${command}"`);
   }
@@ -115,6 +131,10 @@ function confirmation(method: string, data: Record<string, unknown>): string {
     case "reload": {
       const config = data["config"] as { file?: string; warnings?: number } | undefined;
       return `reloaded ${config?.file ?? ""} (${config?.warnings ?? 0} warning(s))`;
+    }
+    case "handoff": {
+      const masters = (data["masters"] as string[] | undefined) ?? [];
+      return `the next stop within ${String(data["within"])} s hands off to the next start; master now: ${masters.join(", ") || "none"}`;
     }
     default:
       return "ok";

@@ -27,6 +27,7 @@ export type ControlResult = { ok: true } | { ok: false; code: "not-found" | "inv
 /** (family, VRID) as one number, looked up per interface: the demultiplexing of every packet builds no string. */
 const familyVrid = (family: IpFamily, vrid: number): number => family * 256 + vrid;
 const NO_ROUTERS: readonly VirtualRouter[] = [];
+const NO_NAMES: ReadonlySet<string> = new Set();
 /** What handlePacket() returns when a packet produces nothing: readonly in the type, and frozen at run time. */
 const NO_OUTPUTS: readonly Output[] = Object.freeze([]);
 
@@ -54,14 +55,33 @@ export class Engine {
     this.build(config, new Map());
   }
 
-  start(now: number): Output[] {
+  /**
+   * `resume`: instances the previous daemon was master of and handed off to this one (see handOff); they start as
+   * master at once. A sync group resumes only as a whole: if any member is missing, none of them resumes.
+   */
+  start(now: number, resume: ReadonlySet<string> = NO_NAMES): Output[] {
     const out: Output[] = [];
     this.started = true;
     for (const router of this.routers.values()) this.applyLink(now, router, out);
     this.settle(now, out);
-    for (const router of this.routers.values()) router.start(now, out);
+    const resumed = this.wholeGroups(resume);
+    // Set before any starts, so a sync group's members see each other ready (canBecomeMaster).
+    for (const router of this.routers.values()) if (resumed.has(router.name)) router.wantMaster = true;
+    for (const router of this.routers.values()) router.start(now, out, resumed.has(router.name));
     this.settle(now, out);
     return out;
+  }
+
+  /**
+   * The daemon is being replaced (upgrade, restart): masters send a last advert and leave their addresses for
+   * the successor, which resumes them (start's `resume`). Returns the outputs and the instances that were master.
+   */
+  handOff(): { outputs: Output[]; masters: string[] } {
+    const out: Output[] = [];
+    const masters: string[] = [];
+    for (const router of this.routers.values()) if (router.handOff(out)) masters.push(router.name);
+    this.touchAll();
+    return { outputs: out, masters };
   }
 
   /**
@@ -383,6 +403,16 @@ export class Engine {
       for (const member of group.members) member.setGroupFault(now, group.faultHeldFor(member), out);
     }
     this.touchAll();
+  }
+
+  private wholeGroups(names: ReadonlySet<string>): ReadonlySet<string> {
+    if (names.size === 0) return names;
+    const whole = new Set<string>();
+    for (const name of names) {
+      const group = this.groupOf.get(name);
+      if (this.routers.has(name) && (!group || group.members.every((m) => names.has(m.name)))) whole.add(name);
+    }
+    return whole;
   }
 
   private reapRetired(): void {

@@ -24,7 +24,9 @@ export type TransitionReason =
   | "sync-group-master"
   | "shutdown"
   | "switchover"
-  | "removed";
+  | "removed"
+  /** A restarted daemon took over its predecessor's mastership (an upgrade or restart handed off, see handOff). */
+  | "resumed";
 
 /** Valid for the duration of the call only: the daemon refills one record per packet, so keep fields, not the record. */
 export interface ReceivedPacket {

@@ -132,12 +132,34 @@ export class VirtualRouter {
 
   // ---- inputs -------------------------------------------------------------------------------------------
 
-  start(now: number, out: Output[]): void {
+  /**
+   * `resumeAsMaster`: the previous daemon was master for this instance and handed off to this one moments ago
+   * (its last advert is younger than the backups' Master_Down_Interval), so start as master at once: advertise,
+   * keep the addresses it left configured, and no backup ever sees the master go.
+   */
+  start(now: number, out: Output[], resumeAsMaster = false): void {
     if (this.started || this.stopped) return;
     this.started = true;
     this.evaluateFault(now, out);
-    if (this.state === "initialize") this.enterRunning(now, "startup", out, true);
+    if (this.state === "initialize") {
+      if (resumeAsMaster && this.hooks.canBecomeMaster(this)) this.becomeMaster(now, "resumed", out);
+      else this.enterRunning(now, "startup", out, true);
+    }
     this.atStartup = false;
+  }
+
+  /**
+   * The daemon is about to be replaced by a new one (upgrade, restart) that will resume: a master sends one last
+   * advert, so the backups' Master_Down_Timers restart now, and leaves its addresses configured for its
+   * successor; nothing is released and no transition is reported. True when this instance was master.
+   */
+  handOff(out: Output[]): boolean {
+    if (this.stopped) return false;
+    const wasMaster = this.state === "master";
+    if (wasMaster) this.sendAdvert(this.effectivePriority, out);
+    this.stopped = true;
+    this.clearTimers();
+    return wasMaster;
   }
 
   /** Link and address of the instance's interface, as netlink (or the simulator) reports them. */

@@ -90,7 +90,8 @@ export async function startTestDaemon(options: TestDaemonOptions): Promise<TestD
     return { ok: true };
   };
   const logical = options.logical ?? {};
-  const api = new VrrpApi({ runtime, facts, reload, describe: configFacts(() => state.current, (name) => logical[name]) });
+  const handoff = (): string[] => runtime.status().instances.filter((i) => i.state === "master").map((i) => i.name);
+  const api = new VrrpApi({ runtime, facts, reload, handoff, describe: configFacts(() => state.current, (name) => logical[name]) });
   const daemon: TestDaemon = Object.assign(state, { runtime, api, config, facts, events: [] as StateEvent[], stop: () => runtime.stop() });
   runtime.stateListeners.push((e) => daemon.events.push(e));
   config.loaded(0);

@@ -109,6 +109,10 @@ describe("vrrpd control commands", () => {
     assert.deepEqual(parseControlArgs(["switchover", "wan", "--hold-off", "300"]), { method: "switchover", args: { instance: "wan", hold_off: 300 }, json: false });
     assert.deepEqual(parseControlArgs(["set-priority", "wan", "none"]), { method: "set_priority", args: { instance: "wan", priority: null }, json: false });
     assert.deepEqual(parseControlArgs(["status", "--json"]), { method: "status", args: {}, json: true });
+    assert.deepEqual(parseControlArgs(["handoff"]), { method: "handoff", args: {}, json: false });
+    assert.deepEqual(parseControlArgs(["handoff", "--within=120"]), { method: "handoff", args: { within: 120 }, json: false });
+    assert.throws(() => parseControlArgs(["handoff", "--within", "soon"]), /--within wants whole seconds/);
+    assert.throws(() => parseControlArgs(["handoff", "--hold-off", "3"]), /unknown option --hold-off for handoff/);
   });
 });
 

@@ -48,6 +48,8 @@ export function sampleApi(): SampleApi {
           return Promise.resolve(ok({ config: SAMPLE_STATUS.config }));
         case "reset_counters":
           return Promise.resolve(ok({ instances: [instance] }));
+        case "handoff":
+          return Promise.resolve(ok({ masters: ["lan"], within: Number(args["within"] ?? 60) }));
       }
     },
   };

@@ -157,11 +157,15 @@ export class GatewayLab {
     return proc;
   }
 
-  /** Start vrrpd in a router namespace from a UCI file written into the lab's temp directory. */
-  vrrpd(router: RouterName, uci: string, extraArgs: readonly string[] = []): LabProcess {
+  /**
+   * Start vrrpd in a router namespace from a UCI file written into the lab's temp directory: from the sources
+   * through tsx, or `bundle` (daemon-bundle.ts) as it ships.
+   */
+  vrrpd(router: RouterName, uci: string, extraArgs: readonly string[] = [], bundle?: string): LabProcess {
     const file = this.rewriteConfig(router, uci);
     const socket = join(this.dir, `${router}.sock`);
-    return this.spawn(`vrrpd-${router}`, this.ns[router], [process.execPath, "--import", "tsx", join(REPO_ROOT, "src/daemon/main.ts"), "run", "-c", file, "--control-socket", socket, ...extraArgs]);
+    const entry = bundle !== undefined ? [bundle] : ["--import", "tsx", join(REPO_ROOT, "src/daemon/main.ts")];
+    return this.spawn(`vrrpd-${router}`, this.ns[router], [process.execPath, ...entry, "run", "-c", file, "--control-socket", socket, ...extraArgs]);
   }
 
   /** The UCI file vrrpd(router) reads (SIGHUP re-reads it). */
