@@ -92,6 +92,19 @@ describe("files/etc/init.d/vrrpd under dash, with procd and functions.sh stand-i
     assert.deepEqual(r.records, TRIGGERS); // lan once although two instances use it; not guest (disabled)
   });
 
+  test("restart hands off first (vrrpd handoff), then stop and start, so the next daemon resumes as master", () => {
+    // PROG stands in for the daemon's CLI (the recorded calls); start_service then runs it too (check-config).
+    const r = initScript(VALID, `vrrpd_stub() { _standin_record vrrpd "$@"; }\nPROG=vrrpd_stub\nrestart`);
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(r.records.slice(0, 5), [["vrrpd", "handoff"], ["stop"], ["procd_kill", "vrrpd", ""], ["start"], ["procd_open_service", "vrrpd"]]);
+  });
+
+  test("restart when no daemon answers (not running): the failed hand-off does not stop the restart", () => {
+    const r = initScript(VALID, `vrrpd_stub() { _standin_record vrrpd "$@"; [ "$1" != handoff ]; }\nPROG=vrrpd_stub\nrestart`);
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(r.records.slice(0, 4), [["vrrpd", "handoff"], ["stop"], ["procd_kill", "vrrpd", ""], ["start"]]);
+  });
+
   test("reload_service while procd runs the instance: SIGHUP to it, nothing restarted", () => {
     const r = initScript(VALID, "reload_service", { PROCD_RUNNING: "1" });
     assert.equal(r.status, 0, r.stderr);
