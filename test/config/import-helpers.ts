@@ -10,12 +10,12 @@ import { parseUci } from "../../src/config/uci/parser.ts";
 import { validateParsed, type ValidationResult } from "../../src/config/validate.ts";
 import type { VirtualAddress, VirtualRoute } from "../../src/vrrp/model.ts";
 
-export const SEED_DIR = fileURLToPath(new URL("../../../shared/fixtures/keepalived/", import.meta.url));
+export const SEED_DIR = fileURLToPath(new URL("../fixtures/keepalived/", import.meta.url));
 export const FIXTURE_DIR = fileURLToPath(new URL("./fixtures/", import.meta.url));
 
 /** Reads a test input; a missing file fails the test with its path (the seeds live outside the repository). */
 export function readInput(path: string): string {
-  assert.ok(existsSync(path), `missing test input ${path} (the keepalived seeds are expected in ../shared/fixtures/keepalived/ next to the repository)`);
+  assert.ok(existsSync(path), `missing test input ${path} (the keepalived seeds are in test/fixtures/keepalived/)`);
   return readFileSync(path, "utf8");
 }
 

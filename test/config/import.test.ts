@@ -1,4 +1,4 @@
-// Faithfulness of `vrrpd import` on every keepalived.conf of ../shared/fixtures/keepalived/: each imports, its
+// Faithfulness of `vrrpd import` on every keepalived.conf of test/fixtures/keepalived/: each imports, its
 // output reads back and validates, and the validated model is what keepalived would run. The expected values
 // below are written by hand from keepalived.conf(5) and keepalived's vrrp_complete_instance() rules (priority
 // 255 for `state MASTER` without a priority, nopreempt / preempt_delay cleared with `state MASTER`, an

@@ -7,8 +7,8 @@ import { fileURLToPath } from "node:url";
 import { parseKeepalived } from "../../src/config/keepalived/parser.ts";
 import type { KeepalivedIncludeReader, KeepalivedNode, KeepalivedParseOptions, KeepalivedParseResult } from "../../src/config/keepalived/types.ts";
 
-// From the repo root the fixtures are ../shared/fixtures/keepalived; this file is two levels below the root.
-const fixturesDir = fileURLToPath(new URL("../../../shared/fixtures/keepalived/", import.meta.url));
+// The seeds, copied into test/fixtures/keepalived (see test/fixtures/README.md).
+const fixturesDir = fileURLToPath(new URL("../fixtures/keepalived/", import.meta.url));
 const MAIN = "/etc/keepalived/keepalived.conf";
 
 /** Nodes as compact strings: `keyword arg arg {children}`. */
@@ -38,7 +38,7 @@ function memoryFs(files: Record<string, string>): KeepalivedIncludeReader {
 }
 
 function fixtures(): { name: string; path: string; text: string }[] {
-  assert.ok(existsSync(fixturesDir), `keepalived fixtures missing: expected ${fixturesDir} (../shared/fixtures/keepalived from the repo root)`);
+  assert.ok(existsSync(fixturesDir), `keepalived fixtures missing: expected ${fixturesDir} (test/fixtures/keepalived)`);
   const names = readdirSync(fixturesDir).filter((n) => n.endsWith(".conf")).sort();
   assert.ok(names.length >= 13, `expected the 13 seed fixtures in ${fixturesDir}, found ${names.length}`);
   return names.map((name) => ({ name, path: fixturesDir + name, text: readFileSync(fixturesDir + name, "utf8") }));

@@ -17,7 +17,7 @@ import { writeUciPackage } from "../../src/config/uci/writer.ts";
 const numRuns = Math.max(1000, Number(process.env["FUZZ_RUNS"] ?? 1500));
 const seedOffset = Number(process.env["FUZZ_SEED"] ?? 0);
 const regressionsDir = fileURLToPath(new URL("./fuzz-regressions/", import.meta.url));
-const fixturesDir = fileURLToPath(new URL("../../../shared/fixtures/keepalived/", import.meta.url));
+const fixturesDir = fileURLToPath(new URL("../fixtures/keepalived/", import.meta.url));
 /** Per input; real files parse in well under a millisecond, so this only catches runaway loops. */
 const maxMillis = 2000;
 

@@ -1,4 +1,4 @@
-// Replays the real captures (../shared/fixtures/ubus) into the in-test broker: every message the real clients
+// Replays the real captures (test/fixtures/ubus, copied from the project's shared captures) into the in-test broker: every message the real clients
 // sent goes in, in recorded order, and what the broker answers each connection must equal, byte for byte, what the
 // real ubusd sent it. Ids are random per ubusd run, so the broker is fed the recorded ones; event deliveries carry
 // ubusd's global event counter, which depends on events before the recording started, so their seq is masked.

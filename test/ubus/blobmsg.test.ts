@@ -57,7 +57,7 @@ describe("blob_attr", () => {
 });
 
 describe("blobmsg: every type, golden bytes", () => {
-  // The first six are taken from the status reply in ../shared/fixtures/ubus/call-status.log.
+  // The first six are taken from the status reply in test/fixtures/ubus/call-status.log.
   it("string", () => golden({ type: "string", name: "state", value: "BACKUP" }, "83000013 0005 7374617465 00 4241434b555000 00"));
   it("int32", () => golden({ type: "int32", name: "vrid", value: 51 }, "85000010 0004 76726964 0000 00000033"));
   it("int64", () => golden({ type: "int64", name: "big", value: 1099511627776n }, "84000014 0003 626967 00 0000 0000010000000000"));

@@ -1,9 +1,9 @@
-// Reads the real ubus captures in ../shared/fixtures/ubus (format described in that directory's README).
+// Reads the real ubus captures in test/fixtures/ubus (format described in that directory's README).
 // Missing fixtures are an error, not a skip: these are the golden vectors for the codec.
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
-export const fixturesDir = fileURLToPath(new URL("../../../shared/fixtures/ubus/", import.meta.url));
+export const fixturesDir = fileURLToPath(new URL("../fixtures/ubus/", import.meta.url));
 
 export type Direction = "client->ubusd" | "ubusd->client";
 
