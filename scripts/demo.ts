@@ -40,6 +40,25 @@ async function watchEvent(lab: GatewayLab, action: () => void, until: () => bool
   return { ms, report: await probe.stop() };
 }
 
+/** Master_Down_Interval of the backup (priority 100): 3 adverts plus Skew_Time. */
+const SETTLE_MDI_MS = 3 * ADVERT_INT_S * 1000 + ((256 - 100) * ADVERT_INT_S * 1000) / 256;
+
+/** Waits until one router alone has held the VIP for `stableMs` (bounded by `timeoutMs`). */
+async function settled(lab: GatewayLab, stableMs: number, timeoutMs: number): Promise<void> {
+  let last = "";
+  let since = performance.now();
+  await waitUntil(
+    "one master, settled",
+    () => {
+      const now = lab.holders(VIP4).join();
+      if (now !== last) [last, since] = [now, performance.now()];
+      return lab.holders(VIP4).length === 1 && performance.now() - since >= stableMs;
+    },
+    timeoutMs,
+    50,
+  );
+}
+
 async function main(): Promise<void> {
   if (process.getuid?.() !== 0) {
     console.error("The demo builds network namespaces and needs root: run it with sudo (or as root).");
@@ -64,7 +83,9 @@ async function main(): Promise<void> {
     step(1, "Start vrrpd on both routers");
     daemons.r1 = lab.vrrpd("r1", uci(200));
     daemons.r2 = lab.vrrpd("r2", uci(100));
-    await waitUntil("a master", () => lab.holders(VIP4).length === 1, 10_000);
+    // Not the first holder: whichever daemon is up first holds the VIP until the other has started and the
+    // election has settled (preemption). Settled = one holder, unchanged for two Master_Down_Intervals.
+    await settled(lab, 2 * SETTLE_MDI_MS, 20_000);
     say(`   Master: ${bold(holder())} (higher priority wins). The client sends a probe to ${VIP4} every 10 ms from now on.`);
 
     step(2, "Pull the plug on the master (r1): its daemon dies and its cable is cut at the same instant");
@@ -97,7 +118,7 @@ async function main(): Promise<void> {
     say(`   r1 started, cleaned the address its killed daemon had left behind, and took over after ${bold(`${preempt.ms.toFixed(0)} ms`)}.`);
     say(`   During the preemption ${bold(describe(preempt.report))}. Master now: ${bold(holder())}.`);
 
-    step(4, "Stop r1 politely (SIGTERM, as on a reboot or an upgrade)");
+    step(4, "Stop r1 politely (SIGTERM, as on a reboot or a plain stop; a restart or upgrade hands off instead)");
     const graceful = await watchEvent(
       lab,
       () => daemons.r1?.kill("SIGTERM"),
