@@ -1,10 +1,14 @@
-// Builds dist/: the bundled daemon, vrrpd_<ver>_<arch>.ipk for each architecture and luci-app-vrrp_<ver>_all.ipk.
+// Builds dist/: the bundled daemon, and the packages a router installs: vrrpd_<ver>_all.ipk (the daemon, pure
+// JS and shell), vrrpd-koffi_<koffi ver>_<arch>.ipk for each package architecture (koffi and its musl addon,
+// the only native code) and luci-app-vrrp_<ver>_all.ipk. Splitting the native part off keeps the daemon one
+// package for every router and each per-architecture package small (see arches.ts for why there are several).
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { ARCHES, type Arch } from "./arches.ts";
 import { BUNDLE_PACKAGE_JSON, bundleDaemon } from "./bundle.ts";
 import { buildIpk, type ControlFields, type IpkInput } from "./ipk.ts";
-import { ARCHES, koffiCore, koffiNative, koffiVersion, type Arch } from "./koffi.ts";
-import { DAEMON_BUNDLE, DAEMON_DIR, RELEASE, VRRPD_CONFFILES, VRRPD_FILES, daemonVersion, luciFiles, sourceDateEpoch, type Install } from "./layout.ts";
+import { koffiCore, koffiNative, koffiVersion } from "./koffi.ts";
+import { DAEMON_BUNDLE, DAEMON_DIR, KOFFI_DIR, KOFFI_PACKAGE, RELEASE, VRRPD_CONFFILES, VRRPD_FILES, daemonVersion, koffiNativeDir, luciFiles, sourceDateEpoch, type Install } from "./layout.ts";
 import { LUCI_POSTINST_PKG, POSTINST, PRERM, VRRPD_POSTINST_PKG, VRRPD_POSTRM } from "./maintainer-scripts.ts";
 
 export interface BuildOptions {
@@ -25,14 +29,27 @@ export interface BuiltFile {
 
 export interface BuildResult {
   readonly version: string;
+  readonly outDir: string;
   readonly bundle: BuiltFile;
   readonly packages: readonly BuiltFile[];
 }
 
 const COMMON = {
-  License: "GPL-2.0-or-later",
+  Source: "net/vrrpd",
+  SourceName: "vrrpd",
+  Section: "net",
   URL: "https://github.com/vrrpd/vrrpd",
   Maintainer: "vrrpd developers",
+} as const;
+
+/**
+ * Depends as the buildroot writes them for the feed's DEPENDS: +libc first (PKG_DEFAULT_DEPENDS), then the
+ * package's own in order, each under its opkg name (libgcc and libstdcpp carry their ABI version).
+ */
+export const DEPENDS = {
+  vrrpd: "libc, node, vrrpd-koffi",
+  [KOFFI_PACKAGE]: "libc, libstdcpp6, libgcc1",
+  "luci-app-vrrp": "libc, luci-base, vrrpd",
 } as const;
 
 type FileList = IpkInput["files"][number][];
@@ -50,43 +67,53 @@ export async function buildPackages(options: BuildOptions): Promise<BuildResult>
   const bundle = await bundleDaemon(root, daemonVersion(root));
   writeFileSync(join(outDir, "vrrpd.js"), bundle);
   const koffi = koffiVersion(root);
-  const core = koffiCore(root, koffi).map((f) => ({ ...f, path: `${DAEMON_DIR}/node_modules/koffi/${f.path}` }));
-  const daemonFiles: FileList = [
-    ...fromRepo(root, VRRPD_FILES),
-    { path: DAEMON_BUNDLE, mode: 0o644, data: bundle },
-    { path: `${DAEMON_DIR}/package.json`, mode: 0o644, data: Buffer.from(BUNDLE_PACKAGE_JSON) },
-    ...core,
-  ];
 
   const packages: BuiltFile[] = [];
   const write = (input: IpkInput): void => {
     const ipk = buildIpk(input);
     writeFileSync(join(outDir, ipk.fileName), ipk.bytes);
     packages.push({ file: ipk.fileName, bytes: ipk.bytes.length, installedSize: ipk.installedSize });
-    log(`${ipk.fileName}: ${ipk.bytes.length} bytes (installed ${ipk.installedSize})`);
   };
-  const control = (fields: Omit<ControlFields, keyof typeof COMMON | "Version" | "SourceDateEpoch">): ControlFields => ({
-    ...fields,
+  const control = (fields: Pick<ControlFields, "Package" | "Version" | "License" | "Architecture" | "Description"> & Partial<ControlFields>): ControlFields => ({
     ...COMMON,
-    Version: version,
+    Depends: DEPENDS[fields.Package as keyof typeof DEPENDS],
     SourceDateEpoch: String(mtime),
+    ...fields,
   });
 
+  write({
+    control: control({
+      Package: "vrrpd",
+      Version: version,
+      License: "GPL-2.0-or-later",
+      Architecture: "all",
+      Description: "VRRP (v2/v3, IPv4/IPv6) failover daemon for OpenWrt router pairs, in Node.js.\nReads /etc/config/vrrp (keepalived's option names), publishes ubus object vrrp.",
+    }),
+    conffiles: VRRPD_CONFFILES,
+    scripts: { postinst: POSTINST, prerm: PRERM, "postinst-pkg": VRRPD_POSTINST_PKG, postrm: VRRPD_POSTRM },
+    files: [
+      ...fromRepo(root, VRRPD_FILES),
+      { path: DAEMON_BUNDLE, mode: 0o644, data: bundle },
+      { path: `${DAEMON_DIR}/package.json`, mode: 0o644, data: Buffer.from(BUNDLE_PACKAGE_JSON) },
+    ],
+    mtime,
+  });
+
+  const core = koffiCore(root, koffi).map((f) => ({ ...f, path: `${KOFFI_DIR}/${f.path}` }));
   for (const arch of options.arches ?? ARCHES) {
-    const native = koffiNative(root, cacheDir, arch, koffi, log).map((f) => ({ ...f, path: `${DAEMON_DIR}/node_modules/@koromix/koffi-linux-${arch.cpu}/${f.path}` }));
+    const native = koffiNative(root, cacheDir, arch, koffi, log).map((f) => ({ ...f, path: `${koffiNativeDir(arch.cpu)}/${f.path}` }));
     write({
       control: control({
-        Package: "vrrpd",
-        Depends: "libc, node",
-        Source: "net/vrrpd",
-        SourceName: "vrrpd",
-        Section: "net",
+        Package: KOFFI_PACKAGE,
+        Version: `${koffi}-r${RELEASE}`,
+        License: "MIT",
+        LicenseFiles: "node_modules/koffi/LICENSE.txt",
         Architecture: arch.opkg,
-        Description: "VRRP (v2/v3, IPv4/IPv6) failover daemon for OpenWrt router pairs, in Node.js.\nReads /etc/config/vrrp (keepalived's option names), publishes ubus object vrrp.",
+        Description: `koffi ${koffi} (FFI for Node.js) for vrrpd: its JS and its prebuilt musl addon for ${arch.cpu}.`,
       }),
-      conffiles: VRRPD_CONFFILES,
-      scripts: { postinst: POSTINST, prerm: PRERM, "postinst-pkg": VRRPD_POSTINST_PKG, postrm: VRRPD_POSTRM },
-      files: [...daemonFiles, ...native],
+      conffiles: [],
+      scripts: { postinst: POSTINST, prerm: PRERM },
+      files: [...core, ...native],
       mtime,
     });
   }
@@ -94,7 +121,8 @@ export async function buildPackages(options: BuildOptions): Promise<BuildResult>
   write({
     control: control({
       Package: "luci-app-vrrp",
-      Depends: "libc, luci-base, vrrpd",
+      Version: version,
+      License: "GPL-2.0-or-later",
       Source: "luci/luci-app-vrrp",
       SourceName: "luci-app-vrrp",
       Section: "luci",
@@ -107,7 +135,7 @@ export async function buildPackages(options: BuildOptions): Promise<BuildResult>
     mtime,
   });
 
-  const result: BuildResult = { version, bundle: { file: "vrrpd.js", bytes: bundle.length }, packages };
-  writeFileSync(join(outDir, "sizes.json"), `${JSON.stringify(result, null, 2)}\n`);
+  const result: BuildResult = { version, outDir, bundle: { file: "vrrpd.js", bytes: bundle.length }, packages };
+  writeFileSync(join(outDir, "sizes.json"), `${JSON.stringify({ ...result, outDir: undefined }, null, 2)}\n`);
   return result;
 }

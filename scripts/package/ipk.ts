@@ -1,7 +1,9 @@
 // An .ipk as OpenWrt 24.10's opkg installs it, built the way the buildroot's scripts/ipkg-build does: a gzip'd
 // tar holding ./debian-binary ("2.0"), ./data.tar.gz and ./control.tar.gz; control.tar.gz holds the control
-// file, conffiles and the maintainer scripts; Installed-Size is the size of the uncompressed data tar.
-import { gzip, sortEntries, tar, withParents, type TarEntry } from "./tar.ts";
+// file, conffiles and the maintainer scripts; Installed-Size is the size of the uncompressed data tar. The
+// tars and gzip are ipkg-build's (see tar.ts and gzip.ts), so the bytes match a buildroot build of the tree.
+import { gzip } from "./gzip.ts";
+import { sortEntries, tar, withParents, type TarEntry } from "./tar.ts";
 
 export interface ControlFields {
   readonly Package: string;
@@ -10,6 +12,8 @@ export interface ControlFields {
   readonly Source: string;
   readonly SourceName: string;
   readonly License: string;
+  /** Licence files in the source (PKG_LICENSE_FILES); the buildroot omits the field when there are none. */
+  readonly LicenseFiles?: string;
   readonly Section: string;
   readonly SourceDateEpoch: string;
   readonly URL: string;
@@ -38,10 +42,11 @@ export interface Ipk {
 
 const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
 
-/** The control file in the buildroot's field order; Description continuation lines start with a space. */
+/** The control file in the buildroot's field order (package-pack.mk); Description continuation lines start with a space. */
 export function renderControl(fields: ControlFields, installedSize: number): string {
-  const order = ["Package", "Version", "Depends", "Source", "SourceName", "License", "Section", "SourceDateEpoch", "URL", "Maintainer", "Architecture"] as const;
-  const lines = order.map((k) => `${k}: ${fields[k]}`);
+  const order = ["Package", "Version", "Depends", "Source", "SourceName", "License", "LicenseFiles", "Section", "SourceDateEpoch", "URL", "Maintainer", "Architecture"] as const;
+  // Like the buildroot's addfield: a field with no value is left out (opkg-lede crashes on an empty Depends).
+  const lines = order.flatMap((k) => (fields[k] === undefined || fields[k] === "" ? [] : [`${k}: ${fields[k]}`]));
   lines.push(`Installed-Size: ${installedSize}`);
   const [first = "", ...more] = fields.Description.split("\n");
   lines.push(`Description:  ${first}`, ...more.map((l) => ` ${l}`));

@@ -1,15 +1,17 @@
-// koffi (the FFI behind the raw sockets) is the daemon's only runtime dependency and the only native code: its
-// JS goes into every package, and each architecture's package gets the prebuilt addon of that architecture,
-// glibc and musl builds both (OpenWrt is musl; the glibc one lets the same tree run on a Linux build host).
+// koffi (the FFI behind the raw sockets) is the daemon's only runtime dependency and its only native code.
+// It ships in its own package per architecture (vrrpd-koffi): koffi's JS, and the prebuilt musl addon of
+// that CPU. Only the musl build: OpenWrt has no glibc, and the glibc build was 42 % of the old package.
 // koffi loads `@koromix/koffi-linux-<cpu>` by name, so the installed layout is a small node_modules tree.
 //
 // The prebuilt package for this machine's CPU is already in node_modules (an optional dependency); the others
 // are fetched with `npm pack <name>@<exact version>` into a cache, checked against package-lock.json's
-// integrity hash, and their contents verified (names, versions, ELF machine, libc) before use.
+// integrity hash, and their contents verified (names, versions, ELF machine, musl linkage) before use.
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { join, posix } from "node:path";
 import { spawnSync } from "node:child_process";
+import type { Arch } from "./arches.ts";
+import { readElf } from "./elf.ts";
 import { untar } from "./tar.ts";
 
 export interface PackageFile {
@@ -19,35 +21,7 @@ export interface PackageFile {
   readonly data: Buffer;
 }
 
-export interface Arch {
-  /** opkg's architecture name (OpenWrt's ARCH_PACKAGES), used in the file name and the Architecture field. */
-  readonly opkg: string;
-  /** Node's process.arch, koffi's package suffix. */
-  readonly cpu: "x64" | "arm64";
-  /** ELF e_machine of its native code. */
-  readonly elfMachine: number;
-  /** The architecture in musl's loader and libc names (ld-musl-<musl>.so.1). */
-  readonly musl: string;
-}
-
-/** The targets OpenWrt 24.10's node package exists for and koffi ships prebuilt addons for. */
-export const ARCHES: readonly Arch[] = [
-  { opkg: "x86_64", cpu: "x64", elfMachine: 62, musl: "x86_64" },
-  { opkg: "aarch64_generic", cpu: "arm64", elfMachine: 183, musl: "aarch64" },
-];
-
-/**
- * Any opkg architecture of those CPUs: every aarch64 subtarget (aarch64_cortex-a53 on most MediaTek and
- * Qualcomm boards, aarch64_cortex-a72 on the Raspberry Pi 4, ...) runs the same arm64 addon; only the name
- * opkg checks against `opkg print-architecture` differs.
- */
-export function archFor(opkg: string): Arch | undefined {
-  if (opkg === "x86_64") return ARCHES[0];
-  if (/^aarch64_[\w-]+$/.test(opkg)) return { opkg, cpu: "arm64", elfMachine: 183, musl: "aarch64" };
-  return undefined;
-}
-
-export const nativePackageName = (arch: Arch): string => `@koromix/koffi-linux-${arch.cpu}`;
+export const nativePackageName = (arch: Pick<Arch, "cpu">): string => `@koromix/koffi-linux-${arch.cpu}`;
 
 interface PackageJson {
   readonly name?: string;
@@ -106,7 +80,7 @@ function fetchTarball(root: string, cacheDir: string, name: string, version: str
     mkdirSync(cacheDir, { recursive: true });
     log(`fetching ${name}@${version} (npm pack) into ${cacheDir}`);
     const run = spawnSync("npm", ["pack", `${name}@${version}`, "--pack-destination", cacheDir, "--silent"], { encoding: "utf8", timeout: 120_000 });
-    if (run.status !== 0 || !existsSync(file)) throw new Error(`npm pack ${name}@${version} failed: ${run.error?.message ?? run.stderr.trim()}`);
+    if (run.status !== 0 || !existsSync(file)) throw new Error(`npm pack ${name}@${version} failed: ${run.error?.message ?? (run.stderr.trim() || `exit status ${run.status} (offline?)`)}`);
   }
   const data = readFileSync(file);
   const expected = lockIntegrity(root, name, version);
@@ -124,13 +98,21 @@ function filesOfDir(dir: string, prefix = ""): PackageFile[] {
   });
 }
 
-/** Checks that a file is a little-endian 64-bit ELF shared object for `machine`. */
-export function checkElf(data: Buffer, machine: number, what: string): void {
-  if (data.readUInt32BE(0) !== 0x7f454c46) throw new Error(`${what} is not an ELF file`);
-  if (data[4] !== 2 || data[5] !== 1) throw new Error(`${what} is not a 64-bit little-endian ELF file`);
-  if (data.readUInt16LE(16) !== 3) throw new Error(`${what} is not a shared object`);
-  const found = data.readUInt16LE(18);
-  if (found !== machine) throw new Error(`${what} is for ELF machine ${found}, not ${machine}`);
+/** The addon's path inside @koromix/koffi-linux-<cpu>: the musl build, which OpenWrt's node loads. */
+export const muslAddonPath = (arch: Pick<Arch, "cpu">): string => `musl_${arch.cpu}/koffi.node`;
+
+/**
+ * What an addon must be to load into OpenWrt's node: a 64-bit little-endian shared object for the CPU, linked
+ * against musl (Alpine's name libc.musl-<arch>.so.1, which musl's loader maps onto itself) and no glibc.
+ */
+export function checkMuslAddon(data: Buffer, arch: Arch, what: string): void {
+  const elf = readElf(data, what);
+  if (elf.bits !== 64 || !elf.littleEndian) throw new Error(`${what} is not a 64-bit little-endian ELF file`);
+  if (elf.type !== 3) throw new Error(`${what} is not a shared object`);
+  if (elf.machine !== arch.elfMachine) throw new Error(`${what} is for ELF machine ${elf.machine}, not ${arch.elfMachine}`);
+  if (!elf.needed.includes(`libc.musl-${arch.musl}.so.1`)) throw new Error(`${what} does not link musl (needs ${elf.needed.join(", ")})`);
+  const glibc = elf.needed.filter((n) => /^(libc\.so\.6|libm\.so\.6|ld-linux)/.test(n));
+  if (glibc.length > 0) throw new Error(`${what} links glibc: ${glibc.join(", ")}`);
 }
 
 /** What a native package must contain, checked whatever its source. */
@@ -144,15 +126,10 @@ export function verifyNative(files: readonly PackageFile[], arch: Arch, version:
   if (pkg.name !== nativePackageName(arch) || pkg.version !== version) throw new Error(`expected ${nativePackageName(arch)}@${version}, found ${pkg.name}@${pkg.version}`);
   if (!pkg.cpu?.includes(arch.cpu)) throw new Error(`${pkg.name} is not for cpu ${arch.cpu}`);
   get("index.js");
-  const glibc = get(`linux_${arch.cpu}/koffi.node`);
-  const musl = get(`musl_${arch.cpu}/koffi.node`);
-  checkElf(glibc, arch.elfMachine, `linux_${arch.cpu}/koffi.node`);
-  checkElf(musl, arch.elfMachine, `musl_${arch.cpu}/koffi.node`);
-  if (!musl.includes(`libc.musl-${arch.musl}.so.1`) && !musl.includes(`ld-musl-${arch.musl}.so.1`)) throw new Error(`musl_${arch.cpu}/koffi.node does not link musl`);
-  if (!glibc.includes("libc.so.6")) throw new Error(`linux_${arch.cpu}/koffi.node does not link glibc`);
+  checkMuslAddon(get(muslAddonPath(arch)), arch, `${pkg.name}/${muslAddonPath(arch)}`);
 }
 
-/** The files of `@koromix/koffi-linux-<cpu>` that koffi loads: package.json, index.js and both addons. */
+/** The files of `@koromix/koffi-linux-<cpu>` that koffi loads on musl: package.json, index.js and the musl addon. */
 export function koffiNative(root: string, cacheDir: string, arch: Arch, version: string, log: (line: string) => void): PackageFile[] {
   const name = nativePackageName(arch);
   const installed = join(root, "node_modules", name);
@@ -164,11 +141,10 @@ export function koffiNative(root: string, cacheDir: string, arch: Arch, version:
       .filter((e) => e.type === "file" && e.path.startsWith("package/"))
       .map((e) => ({ path: e.path.slice("package/".length), mode: e.mode & 0o111 ? 0o755 : 0o644, data: e.data }));
   }
-  const wanted = ["package.json", "index.js", `linux_${arch.cpu}/koffi.node`, `musl_${arch.cpu}/koffi.node`];
+  const wanted = ["package.json", "index.js", muslAddonPath(arch)];
   const kept = files.filter((f) => wanted.includes(f.path));
   verifyNative(kept, arch, version);
   return kept.map((f) => (f.path.endsWith(".node") ? { ...f, mode: 0o755 } : { ...f, mode: 0o644 }));
 }
 
 export const defaultCacheDir = (root: string): string => join(root, "node_modules", ".cache", "vrrpd-package");
-

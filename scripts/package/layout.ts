@@ -13,11 +13,18 @@ export interface Install {
   readonly mode: number;
 }
 
-/** PKG_RELEASE of both packages; the opkg version is `<VERSION>-r<RELEASE>` as OpenWrt 24.10 writes it. */
+/** PKG_RELEASE of every package; the opkg version is `<VERSION>-r<RELEASE>` as OpenWrt 24.10 writes it. */
 export const RELEASE = 1;
 
 export const DAEMON_DIR = "usr/lib/vrrpd";
 export const DAEMON_BUNDLE = `${DAEMON_DIR}/vrrpd.js`;
+
+/** The per-architecture package with koffi (its JS and the CPU's musl addon); vrrpd itself is arch "all". */
+export const KOFFI_PACKAGE = "vrrpd-koffi";
+/** koffi's JS: node resolves `import "koffi"` from vrrpd.js to here. */
+export const KOFFI_DIR = `${DAEMON_DIR}/node_modules/koffi`;
+/** Where koffi's JS looks for the addon package of the running CPU (`@koromix/koffi-linux-${process.arch}`). */
+export const koffiNativeDir = (cpu: string): string => `${DAEMON_DIR}/node_modules/@koromix/koffi-linux-${cpu}`;
 
 /** Static files of the vrrpd package (the bundle and koffi are added by the build). */
 export const VRRPD_FILES: readonly Install[] = [

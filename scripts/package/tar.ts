@@ -1,8 +1,10 @@
-// A minimal tar writer and reader, enough for opkg packages. Written here rather than spawning tar so the
-// archives are the same on every machine: owner root (0:0), the modes the package layout says (not whatever
-// the checkout has), one fixed mtime, names sorted. The format is GNU tar's (what OpenWrt's ipkg-build emits
-// with --format=gnu --numeric-owner --sort=name), which opkg's extractor and busybox tar both read.
-import { gunzipSync, gzipSync } from "node:zlib";
+// A minimal tar writer and reader, enough for opkg packages and the release tarball. Written here rather
+// than spawning tar so the archives are the same on every machine: owner root (0:0), the modes the package
+// layout says (not whatever the checkout has), one fixed mtime. The bytes are those of GNU tar run the way
+// OpenWrt's scripts/ipkg-build runs it (--format=gnu --numeric-owner --sort=name --mtime, as root under
+// fakeroot): numeric ids and no user or group names, and a directory's entries sorted by name with each
+// subdirectory's contents right after it (test/package/tar.test.ts compares with GNU tar).
+import { gunzipSync } from "node:zlib";
 
 export interface TarEntry {
   /** Relative path, "./etc/init.d/vrrpd"; directories end with "/". */
@@ -41,9 +43,7 @@ function header(entry: TarEntry, mtime: number): Uint8Array {
   writeOctal(h, 136, 12, mtime);
   writeString(h, 148, 8, "        "); // checksum is computed with this field as spaces
   writeString(h, 156, 1, isDir ? "5" : "0");
-  writeString(h, 257, 8, "ustar  \0"); // GNU magic + version
-  writeString(h, 265, 32, "root");
-  writeString(h, 297, 32, "root");
+  writeString(h, 257, 8, "ustar  \0"); // GNU magic + version; --numeric-owner leaves uname/gname empty
   const sum = h.reduce((a, b) => a + b, 0);
   writeString(h, 148, 8, `${sum.toString(8).padStart(6, "0")}\0 `);
   return h;
@@ -84,14 +84,23 @@ export function tar(entries: readonly TarEntry[], mtime: number): Uint8Array {
   return out;
 }
 
-/** Sorted by name like `tar --sort=name` over a tree: "./" first, a directory before its contents. */
+/**
+ * The order of `tar --sort=name` over a tree: "./" first, each directory's entries by name (byte order),
+ * and a directory's contents right after it. So "./a/" and everything under it come before "./a-b", which
+ * a plain string sort of whole paths would put first ('-' < '/').
+ */
 export function sortEntries(entries: readonly TarEntry[]): TarEntry[] {
-  return [...entries].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-}
-
-/** gzip without a file name or timestamp in the header (`gzip -n`), so equal input gives equal bytes. */
-export function gzip(data: Uint8Array): Uint8Array {
-  return gzipSync(data, { level: 9 });
+  const parts = (e: TarEntry): Buffer[] => e.path.replace(/\/$/, "").split("/").map((p) => Buffer.from(p));
+  const compare = (a: TarEntry, b: TarEntry): number => {
+    const pa = parts(a);
+    const pb = parts(b);
+    for (let i = 0; i < Math.min(pa.length, pb.length); i++) {
+      const c = Buffer.compare(pa[i] ?? Buffer.alloc(0), pb[i] ?? Buffer.alloc(0));
+      if (c !== 0) return c;
+    }
+    return pa.length - pb.length;
+  };
+  return [...entries].sort(compare);
 }
 
 export interface ReadEntry {
