@@ -9,7 +9,7 @@ import { BUNDLE_PACKAGE_JSON, bundleDaemon } from "./bundle.ts";
 import { buildIpk, type ControlFields, type IpkInput } from "./ipk.ts";
 import { koffiCore, koffiNative, koffiVersion } from "./koffi.ts";
 import { DAEMON_BUNDLE, DAEMON_DIR, KOFFI_DIR, KOFFI_PACKAGE, RELEASE, VRRPD_CONFFILES, VRRPD_FILES, daemonVersion, koffiNativeDir, luciFiles, sourceDateEpoch, type Install } from "./layout.ts";
-import { LUCI_POSTINST_PKG, POSTINST, PRERM, VRRPD_POSTINST_PKG, VRRPD_POSTRM } from "./maintainer-scripts.ts";
+import { LUCI_POSTINST_PKG, POSTINST, PRERM, VRRPD_POSTINST_PKG, VRRPD_POSTRM, VRRPD_PRERM_PKG } from "./maintainer-scripts.ts";
 
 export interface BuildOptions {
   readonly root: string;
@@ -90,7 +90,7 @@ export async function buildPackages(options: BuildOptions): Promise<BuildResult>
       Description: "VRRP (v2/v3, IPv4/IPv6) failover daemon for OpenWrt router pairs, in Node.js.\nReads /etc/config/vrrp (keepalived's option names), publishes ubus object vrrp.",
     }),
     conffiles: VRRPD_CONFFILES,
-    scripts: { postinst: POSTINST, prerm: PRERM, "postinst-pkg": VRRPD_POSTINST_PKG, postrm: VRRPD_POSTRM },
+    scripts: { postinst: POSTINST, prerm: PRERM, "postinst-pkg": VRRPD_POSTINST_PKG, "prerm-pkg": VRRPD_PRERM_PKG, postrm: VRRPD_POSTRM },
     files: [
       ...fromRepo(root, VRRPD_FILES),
       { path: DAEMON_BUNDLE, mode: 0o644, data: bundle },

@@ -21,6 +21,15 @@ default_prerm $0 $@
 export const VRRPD_POSTINST_PKG = `[ -n "\${IPKG_INSTROOT}" ] || /etc/init.d/rpcd reload
 `;
 
+/**
+ * vrrpd, sourced by default_prerm before it stops the service: an upgrade (opkg-lede sets PKG_UPGRADE=1 for the
+ * old package's prerm, libopkg/pkg.c) hands off, so the daemon stopped next leaves mastership to the one the new
+ * package's postinst starts, and the backup never takes over. A removal hands over to the backup as usual. No
+ * `exit`: older functions.sh source this without a subshell, and an exit would skip stopping the service.
+ */
+export const VRRPD_PRERM_PKG = `[ -n "\${IPKG_INSTROOT}" ] || [ "\${PKG_UPGRADE}" != 1 ] || /usr/sbin/vrrpd handoff >/dev/null 2>&1 || true
+`;
+
 export const VRRPD_POSTRM = `#!/bin/sh
 [ -n "\${IPKG_INSTROOT}" ] || /etc/init.d/rpcd reload
 exit 0

@@ -9,6 +9,7 @@ import { readFileSync } from "node:fs";
 import { describe, test } from "node:test";
 import { DEPENDS } from "../../scripts/package/build.ts";
 import { RELEASE, VRRPD_CONFFILES } from "../../scripts/package/layout.ts";
+import { VRRPD_PRERM_PKG } from "../../scripts/package/maintainer-scripts.ts";
 import { VERSION } from "../../src/daemon/version.ts";
 import { LUCI_MAKEFILE, VRRPD_MAKEFILE, block, conditions, field, installs, readMakefile, variable } from "./makefile.ts";
 
@@ -106,6 +107,15 @@ describe("nothing opkg-only (OpenWrt 25.12 and snapshots make apk packages from 
       const vars = [...body(`Package/vrrpd/${s}`).matchAll(/\$\$\{(\w+)\}/g)].map((m) => m[1]);
       assert.deepEqual([...new Set(vars)], ["IPKG_INSTROOT"], s);
     }
+    // prerm also reads opkg's PKG_UPGRADE; where a package manager does not set it (apk), an upgrade simply hands
+    // over to the backup instead of handing off.
+    const prermVars = [...body("Package/vrrpd/prerm").matchAll(/\$\$\{(\w+)\}/g)].map((m) => m[1]);
+    assert.deepEqual([...new Set(prermVars)], ["IPKG_INSTROOT", "PKG_UPGRADE"]);
+  });
+
+  test("the feed's prerm hook is the one `npm run package` ships (prerm-pkg)", () => {
+    const line = body("Package/vrrpd/prerm").split("\n").filter((l) => l !== "" && !l.startsWith("#!")).join("\n");
+    assert.equal(line.replaceAll("$$", "$"), VRRPD_PRERM_PKG.trim());
   });
 
   test("versions are valid apk versions (<digits>[.<digits>]-r<digits>)", () => {

@@ -105,13 +105,25 @@ describe("control", () => {
       const script = (n: string) => p.controlFiles.get(`./${n}`)?.data.toString() ?? "";
       assert.match(script("postinst"), /\. \$\{IPKG_INSTROOT\}\/lib\/functions\.sh\ndefault_postinst \$0 \$@/);
       assert.match(script("prerm"), /default_prerm \$0 \$@/);
-      const own = file.startsWith("vrrpd-koffi_") ? [] : ["postinst-pkg"];
+      const own = file.startsWith("vrrpd-koffi_") ? [] : file === LUCI_IPK ? ["postinst-pkg"] : ["postinst-pkg", "prerm-pkg"];
       for (const n of own) assert.match(script(n), /\[ -n "\$\{IPKG_INSTROOT\}" \] \|\|/);
       for (const n of ["postinst", "prerm", ...own]) {
         assert.equal(p.controlFiles.get(`./${n}`)?.mode, 0o755, n);
         assert.equal(sh(`dash -n <<'EOF'\n${script(n)}\nEOF`).status, 0, `${n} parses`);
       }
     }
+  });
+
+  test("prerm-pkg: an upgrade (opkg sets PKG_UPGRADE=1) hands off before default_prerm stops the daemon; a removal does not", () => {
+    const prermPkg = built.get(DAEMON_IPK).controlFiles.get("./prerm-pkg")?.data.toString() ?? "";
+    // As default_prerm does: sourced (older functions.sh without a subshell), then the init scripts are stopped.
+    const run = (upgrade: string, instroot = ""): string => {
+      const script = prermPkg.replaceAll("/usr/sbin/vrrpd handoff >/dev/null", "echo vrrpd handoff");
+      return String(sh(`PKG_UPGRADE=${upgrade}\nIPKG_INSTROOT=${instroot}\n${script}\necho stop`).stdout);
+    };
+    assert.equal(run("1"), "vrrpd handoff\nstop\n");
+    assert.equal(run("0"), "stop\n", "a removal hands over to the backup");
+    assert.equal(run("1", "/tmp/image"), "stop\n", "an image being built runs nothing");
   });
 
   test("postinst hands over to /lib/functions.sh of the target root, and does nothing without one", () => {
