@@ -49,6 +49,8 @@ export class VirtualRouter {
   counters: Counters = zeroCounters();
 
   private started = false;
+  /** Handed off to a successor daemon (handOff): deaf and silent, addresses left as they are. */
+  private handedOff = false;
   /** True until start() is done: keepalived shortens the first wait for `state MASTER` at startup only. */
   private atStartup = true;
   private stopped = false;
@@ -158,6 +160,7 @@ export class VirtualRouter {
     const wasMaster = this.state === "master";
     if (wasMaster) this.sendAdvert(this.effectivePriority, out);
     this.stopped = true;
+    this.handedOff = true;
     this.clearTimers();
     return wasMaster;
   }
@@ -194,6 +197,7 @@ export class VirtualRouter {
   }
 
   receive(now: number, packet: ReceivedPacket, out: Output[]): void {
+    if (this.handedOff) return; // the successor answers from now on; this process is about to exit
     if (!this.started || this.stopped || this.state === "fault" || this.state === "initialize") {
       if (!(this.stopped && this.addresses.held)) return;
     }

@@ -3,7 +3,7 @@
 // out, so the backups never see the master go (issue #12: an upgrade must not fail the gateway over).
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { decode } from "../../src/vrrp/codec.ts";
+import { decode, encode } from "../../src/vrrp/codec.ts";
 import { Engine } from "../../src/vrrp/engine.ts";
 import type { Output } from "../../src/vrrp/io.ts";
 import type { CoreConfig } from "../../src/vrrp/model.ts";
@@ -61,4 +61,13 @@ test("an instance that cannot run (link down) does not resume", () => {
   engine.setLink(0, "lan0", { ...lan, up: false });
   engine.start(0, new Set([a.name]));
   assert.equal(engine.status(0).instances[0]?.state, "fault");
+});
+
+test("after handing off, the instance is deaf: a higher-priority advert neither moves it nor touches its addresses", () => {
+  const engine = master(alone);
+  engine.handOff();
+  const bytes = encode({ version: 3, vrid: a.vrid, priority: 250, maxAdverIntCs: 10, addresses: a.virtualAddresses.map((v) => v.address) }, { family: 4, src: "192.0.2.2", dst: "224.0.0.18" });
+  const out = engine.handlePacket(600, { interface: "lan0", family: 4, src: "192.0.2.2", dst: "224.0.0.18", ttl: 255, bytes });
+  assert.deepEqual(kinds(out), []);
+  assert.equal(engine.status(600).instances[0]?.state, "master", "as the successor will find it");
 });
