@@ -69,22 +69,24 @@ describe("uci parser: statements", () => {
     assert.equal(valueOf("option x 'kept'\noption x ''\n"), "kept");
   });
 
-  it("keeps the last option; a changed value moves to the end, an equal one stays", () => {
+  it("keeps the last value of an option at the option's first position (uci_set replaces in place)", () => {
     const moved = parse("config t\noption a 1\noption b 2\noption a 3\n").pkg.sections[0];
-    assert.deepEqual(moved?.options.map((o) => o.name), ["b", "a"]);
-    assert.deepEqual(moved?.options[1]?.location.line, 4);
+    assert.deepEqual(moved?.options.map((o) => o.name), ["a", "b"]);
+    assert.deepEqual(moved?.options[0], { kind: "option", name: "a", value: "3", location: { file: FILE, line: 4 } });
     const same = parse("config t\noption a 1\noption b 2\noption a 1\n").pkg.sections[0];
     assert.deepEqual(same?.options.map((o) => o.name), ["a", "b"]);
     assert.deepEqual(same?.options[0]?.location.line, 2);
   });
 
-  it("turns an option into a list when a list of that name follows; an option replaces a list", () => {
+  it("turns an option into a list in place when a list of that name follows; an option replaces a list in place", () => {
     const r = parse("config t\noption a 1\noption b 2\nlist a 3\n");
-    assert.deepEqual(r.sections, [["t", undefined, { b: "2", a: ["1", "3"] }]]);
-    const a = r.pkg.sections[0]?.options[1];
+    assert.deepEqual(r.sections, [["t", undefined, { a: ["1", "3"], b: "2" }]]);
+    const a = r.pkg.sections[0]?.options[0];
     assert.ok(a?.kind === "list");
     assert.deepEqual(a.items.map((i) => i.location.line), [2, 4]);
     assert.equal(valueOf("list x 1\nlist x 2\noption x 3\n"), "3");
+    const replaced = parse("config t\nlist a 1\noption b 2\noption a 3\n").pkg.sections[0];
+    assert.deepEqual(replaced?.options.map((o) => o.name), ["a", "b"]);
   });
 
   it("keeps empty list items", () => {
@@ -95,6 +97,9 @@ describe("uci parser: statements", () => {
     const r = parse("config t 'a'\noption x 1\nconfig t 'b'\nconfig t 'a'\noption y 2\n");
     assert.deepEqual(r.errors, []);
     assert.deepEqual(r.sections, [["t", "a", { x: "1", y: "2" }], ["t", "b", {}]]);
+    // A reopened section's repeated option stays where the first declaration put it (issue #12 item 7).
+    const again = parse("config t 'a'\noption x 1\noption y 2\nconfig t 'b'\nconfig t 'a'\noption x 3\n").pkg.sections[0];
+    assert.deepEqual(again?.options.map((o) => (o.kind === "option" ? `${o.name}=${o.value}` : o.name)), ["x=3", "y=2"]);
   });
 
   it("rejects redeclaring a named section with another type (strict mode) and keeps the old one current", () => {

@@ -18,7 +18,6 @@ import type {
   UciFile,
   UciListItem,
   UciLocation,
-  UciOption,
   UciPackage,
   UciParseError,
   UciParseResult,
@@ -39,9 +38,13 @@ type MutableOption =
   | { kind: "option"; name: string; value: string; location: UciLocation }
   | { kind: "list"; name: string; items: UciListItem[]; location: UciLocation };
 
-/** A section while it is being filled: replaced options leave a hole so lookups stay O(1). */
+/**
+ * A section while it is being filled. libuci never moves an option once it exists: uci_set and uci_add_list
+ * link the replacement (a new value, an option turned into a list, a list turned back into an option) in at the
+ * old one's place (uci_alloc_option(..., &old->e.list) then free the old one), so only a new name goes at the end.
+ */
 class SectionBuilder {
-  private readonly options: (MutableOption | undefined)[] = [];
+  private readonly options: MutableOption[] = [];
   private readonly byName = new Map<string, number>();
 
   constructor(
@@ -50,7 +53,10 @@ class SectionBuilder {
     readonly location: UciLocation,
   ) {}
 
-  /** uci_set: an empty value is ignored; a changed value moves the option to the end, an equal one stays put. */
+  /**
+   * uci_set: an empty value is ignored (the parser's pointer is not a complete lookup, so nothing is deleted); an
+   * equal value changes nothing (the location stays the first one); any other value replaces the old in place.
+   */
   setOption(name: string, value: string, location: UciLocation): void {
     if (value === "") return;
     const old = this.get(name);
@@ -58,7 +64,7 @@ class SectionBuilder {
     this.put(name, { kind: "option", name, value, location });
   }
 
-  /** uci_add_list: appends; an `option` of the same name becomes the first item of a new list at the end. */
+  /** uci_add_list: appends an item; an `option` of the same name becomes the list's first item, in place. */
   addListItem(name: string, value: string, location: UciLocation): void {
     const old = this.get(name);
     if (old?.kind === "list") {
@@ -71,8 +77,7 @@ class SectionBuilder {
   }
 
   build(): UciSection {
-    const options: UciOption[] = this.options.filter((o): o is MutableOption => o !== undefined);
-    const base = { type: this.type, options, location: this.location };
+    const base = { type: this.type, options: [...this.options], location: this.location };
     return this.name === undefined ? base : { ...base, name: this.name };
   }
 
@@ -83,7 +88,10 @@ class SectionBuilder {
 
   private put(name: string, option: MutableOption): void {
     const at = this.byName.get(name);
-    if (at !== undefined) this.options[at] = undefined;
+    if (at !== undefined) {
+      this.options[at] = option;
+      return;
+    }
     this.byName.set(name, this.options.length);
     this.options.push(option);
   }

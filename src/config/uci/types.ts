@@ -16,7 +16,8 @@ export interface UciListItem {
 /**
  * An option as libuci stores it: either a single string (`option`) or a list (`list`). libuci keeps only the last
  * `option` of a name, converts an `option` followed by a `list` of the same name into a list, and lets a later
- * `option` replace a list; the parser reproduces that, so `location` is where the surviving value was written.
+ * `option` replace a list, always at the position where the name first appeared (it replaces in place); the
+ * parser reproduces that, so `location` is where the surviving value was written.
  */
 export type UciOption =
   | { readonly kind: "option"; readonly name: string; readonly value: string; readonly location: UciLocation }
