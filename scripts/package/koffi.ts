@@ -129,18 +129,22 @@ export function verifyNative(files: readonly PackageFile[], arch: Arch, version:
   checkMuslAddon(get(muslAddonPath(arch)), arch, `${pkg.name}/${muslAddonPath(arch)}`);
 }
 
-/** The files of `@koromix/koffi-linux-<cpu>` that koffi loads on musl: package.json, index.js and the musl addon. */
-export function koffiNative(root: string, cacheDir: string, arch: Arch, version: string, log: (line: string) => void): PackageFile[] {
+/**
+ * Every file of `@koromix/koffi-linux-<cpu>@version` (paths relative to the package), from node_modules when
+ * this machine's CPU installed it, else from the verified `npm pack` cache. Unchecked: callers verify what they keep.
+ */
+export function nativePackageFiles(root: string, cacheDir: string, arch: Pick<Arch, "cpu">, version: string, log: (line: string) => void): PackageFile[] {
   const name = nativePackageName(arch);
   const installed = join(root, "node_modules", name);
-  let files: PackageFile[];
-  if (existsSync(join(installed, "package.json")) && readJson<PackageJson>(join(installed, "package.json")).version === version) {
-    files = filesOfDir(installed);
-  } else {
-    files = untar(fetchTarball(root, cacheDir, name, version, log))
-      .filter((e) => e.type === "file" && e.path.startsWith("package/"))
-      .map((e) => ({ path: e.path.slice("package/".length), mode: e.mode & 0o111 ? 0o755 : 0o644, data: e.data }));
-  }
+  if (existsSync(join(installed, "package.json")) && readJson<PackageJson>(join(installed, "package.json")).version === version) return filesOfDir(installed);
+  return untar(fetchTarball(root, cacheDir, name, version, log))
+    .filter((e) => e.type === "file" && e.path.startsWith("package/"))
+    .map((e) => ({ path: e.path.slice("package/".length), mode: e.mode & 0o111 ? 0o755 : 0o644, data: e.data }));
+}
+
+/** The files of `@koromix/koffi-linux-<cpu>` that koffi loads on musl: package.json, index.js and the musl addon. */
+export function koffiNative(root: string, cacheDir: string, arch: Arch, version: string, log: (line: string) => void): PackageFile[] {
+  const files = nativePackageFiles(root, cacheDir, arch, version, log);
   const wanted = ["package.json", "index.js", muslAddonPath(arch)];
   const kept = files.filter((f) => wanted.includes(f.path));
   verifyNative(kept, arch, version);

@@ -13,8 +13,8 @@ import type { DataPlane } from "./data-plane.ts";
 import { formatFindings, loadConfig } from "./load-config.ts";
 import type { Logger } from "./log.ts";
 import { NetifdInterfaces, StaticInterfaces, type InterfaceInfo, type InterfaceResolver } from "./netifd.ts";
-import { Runtime, type RuntimeConfig, type RuntimeStatus } from "./runtime.ts";
-import { toRuntimeConfig } from "./runtime-config.ts";
+import { Runtime, type RuntimeConfig, type RuntimeStatus, type StateEvent } from "./runtime.ts";
+import { toRuntimeConfig, type RuntimePaths } from "./runtime-config.ts";
 import { VrrpUbusObject } from "./ubus-object.ts";
 import { VERSION } from "./version.ts";
 
@@ -26,6 +26,8 @@ export interface DaemonOptions {
   readonly controlSocket?: string | undefined;
   /** ubus socket paths; empty disables ubus. Default: OpenWrt's, used only when one exists. */
   readonly ubusSockets?: readonly string[];
+  /** Hotplug directory and user hook: OpenWrt's by default (src/daemon/paths.ts picks per platform). */
+  readonly runtimePaths?: RuntimePaths;
 }
 
 export class Daemon {
@@ -92,6 +94,11 @@ export class Daemon {
     this.logger.log("info", `the next stop within ${Math.round(forMs / 1000)} s hands off to the next start (masters keep their addresses)`);
   }
 
+  /** Every state transition, after the runtime applied it (systemd's STATUS= line follows them). */
+  onStateChange(listener: (event: StateEvent) => void): void {
+    this.runtime.stateListeners.push(listener);
+  }
+
   /** What the runtime reports (the status API adds process and config facts to this). */
   status(): RuntimeStatus {
     return this.runtime.status();
@@ -138,7 +145,7 @@ export class Daemon {
   }
 
   private runtimeConfig(config: DaemonConfig): RuntimeConfig {
-    return toRuntimeConfig(config, (network) => this.networks.get(network)?.device, this.logger);
+    return toRuntimeConfig(config, (network) => this.networks.get(network)?.device, this.logger, this.options.runtimePaths);
   }
 
   /** The record a handing-off predecessor left, if any: which instances resume as master (logged either way). */

@@ -1,44 +1,33 @@
 #!/usr/bin/env node
 // vrrpd's command line: `vrrpd run`, `vrrpd check-config`, and the control commands.
-import { createLogger, parseLevel } from "./log.ts";
+import { createLogger, parseLevel, type Logger } from "./log.ts";
 import { formatFinding } from "../config/finding.ts";
-import { CONTROL_COMMANDS, CONTROL_USAGE, runControlCommand } from "./status-cli.ts";
+import { CONTROL_COMMANDS, runControlCommand } from "./status-cli.ts";
+import { commandUsage, unknownCommand, usage } from "./cli-help.ts";
 import { Daemon } from "./daemon.ts";
 import { hostDeviceFacts } from "./device-facts.ts";
-import { IMPORT_USAGE, processImportIo, runImport } from "./import-cli.ts";
-import { DEFAULT_CONFIG_PATH, formatFindings, loadConfig } from "./load-config.ts";
+import { processImportIo, runImport } from "./import-cli.ts";
+import { formatFindings, loadConfig } from "./load-config.ts";
 import { LinuxDataPlane } from "./linux-data-plane.ts";
+import { describeDefault, platformPaths, type PlatformPaths } from "./paths.ts";
+import { ServiceNotifier, statusLine } from "./service-notify.ts";
+import { UnixDatagramSender } from "../platform/linux/index.ts";
 import { VERSION } from "./version.ts";
 
-const USAGE = `usage: vrrpd <command> [options]
-
-commands:
-  run [-c PATH] [--control-socket PATH] [--ubus-socket PATH]
-                                          run the daemon in the foreground (procd / systemd supervise it)
-  check-config [-c PATH]                  validate the configuration and warn about devices this machine lacks;
-                                          exit 1 on errors
-  import [--from keepalived|openwrt-keepalived] FILE
-                                          print /etc/config/vrrp for a keepalived configuration
-  version                                 print the version
-  status, switchover, set-priority, reset-counters, reload: talk to the running daemon (see below)
-
--c PATH: /etc/config/vrrp by default (a UCI file, or a config directory)
-
-${CONTROL_USAGE}
-
-${IMPORT_USAGE}`;
+const HELP_FLAGS = ["--help", "-h"];
 
 interface Options {
   readonly command: string;
   readonly configPath: string;
+  readonly paths: PlatformPaths;
   readonly controlSocket?: string;
   readonly ubusSocket?: string;
   readonly rest: readonly string[];
 }
 
-function parseArgs(argv: readonly string[]): Options | string {
+function parseArgs(argv: readonly string[], paths: PlatformPaths): Options | string {
   const [command = "", ...args] = argv;
-  let configPath = DEFAULT_CONFIG_PATH;
+  let configPath = paths.config;
   let controlSocket: string | undefined;
   let ubusSocket: string | undefined;
   const rest: string[] = [];
@@ -51,7 +40,7 @@ function parseArgs(argv: readonly string[]): Options | string {
     else rest.push(arg);
   }
   if (configPath === "") return "-c needs a path";
-  return { command, configPath, rest, ...(controlSocket ? { controlSocket } : {}), ...(ubusSocket ? { ubusSocket } : {}) };
+  return { command, configPath, paths, rest, ...(controlSocket ? { controlSocket } : {}), ...(ubusSocket ? { ubusSocket } : {}) };
 }
 
 function checkConfig(options: Options): number {
@@ -63,9 +52,22 @@ function checkConfig(options: Options): number {
   return loaded.errors === 0 ? 0 : 1;
 }
 
+/** Under systemd (Type=notify) the sd_notify messages; elsewhere none. */
+function serviceNotifier(logger: Logger): ServiceNotifier | undefined {
+  const socketPath = process.env["NOTIFY_SOCKET"];
+  if (socketPath === undefined || socketPath === "") return undefined;
+  try {
+    return new ServiceNotifier(new UnixDatagramSender(socketPath), logger);
+  } catch (error) {
+    logger.log("warning", `NOTIFY_SOCKET=${socketPath} unusable, not notifying systemd: ${error instanceof Error ? error.message : String(error)}`);
+    return undefined;
+  }
+}
+
 async function run(options: Options): Promise<number> {
   const loaded = loadConfig(options.configPath);
   const logger = createLogger(parseLevel(loaded.config?.globals.logLevel));
+  const notifier = serviceNotifier(logger);
   for (const finding of loaded.findings) logger.log(finding.severity === "error" ? "error" : "warning", formatFinding(finding));
   if (!loaded.config) {
     logger.log("error", `refusing to start: ${loaded.errors} error(s) in ${options.configPath}`);
@@ -73,6 +75,9 @@ async function run(options: Options): Promise<number> {
   }
   if (!loaded.config.globals.enabled) {
     logger.log("info", `${options.configPath}: globals.enabled is off; nothing to do`);
+    // systemd counts an exit before READY=1 as a failed start; disabled is a successful one that ends at once.
+    notifier?.ready("disabled: globals.enabled is off");
+    notifier?.stopping("disabled: globals.enabled is off");
     return 0;
   }
   // Signals are handled from the first moment: at boot netifd's reload trigger can send SIGHUP while we are
@@ -92,34 +97,72 @@ async function run(options: Options): Promise<number> {
     }
     if (stopping) return;
     stopping = true;
+    notifier?.stopping(`stopping (${signal})`);
     logger.log("info", `${signal}: stopping (priority 0, addresses kept until the backup takes over)`);
     void daemon.stop().then(() => finish(0));
   };
   process.on("SIGTERM", () => stop("SIGTERM"));
   process.on("SIGINT", () => stop("SIGINT"));
+  const summary = (of: Daemon): string => statusLine(of.status().instances);
+  const reload = async (running: Daemon): Promise<void> => {
+    notifier?.reloading();
+    const result = await running.reload();
+    notifier?.ready(result.ok ? summary(running) : `${summary(running)}; last reload rejected, see the log`);
+  };
   process.on("SIGHUP", () => {
-    if (daemon) void daemon.reload();
+    if (daemon) void reload(daemon);
     else reloadPending = true;
   });
   const delayMs = config.globals.startupDelayMs;
-  if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
+  if (delayMs > 0) {
+    notifier?.status(`waiting startup_delay (${delayMs} ms)`);
+    await new Promise((r) => setTimeout(r, delayMs));
+  }
   const started = new Daemon(config, loaded.warnings, {
     configPath: options.configPath,
     controlSocket: options.controlSocket ?? config.globals.controlSocket,
     ...(options.ubusSocket ? { ubusSockets: [options.ubusSocket] } : {}),
+    runtimePaths: options.paths,
   }, new LinuxDataPlane(logger), logger);
+  // From the first transition on, during start() too (before `daemon` is set).
+  started.onStateChange(() => notifier?.status(summary(started)));
   await started.start();
   daemon = started;
   logger.log("info", `vrrpd ${VERSION} running ${Object.keys(config.instances).length} instance(s) from ${options.configPath}`);
-  if (reloadPending) void started.reload();
+  notifier?.ready(summary(started));
+  if (reloadPending) void reload(started);
   if (stopRequested) stop(stopRequested);
-  return done;
+  const code = await done;
+  notifier?.close();
+  return code;
+}
+
+/** `--help`, `help [COMMAND]` and `COMMAND --help`: the usage on stdout, exit 0 (2 for an unknown command). */
+function help(argv: readonly string[], paths: PlatformPaths): number | undefined {
+  const [first = "", second] = argv;
+  const general = usage({ config: paths.config, note: describeDefault(paths) });
+  if (HELP_FLAGS.includes(first) || (first === "help" && second === undefined)) {
+    process.stdout.write(general);
+    return 0;
+  }
+  const topic = first === "help" ? second : argv.slice(1).some((a) => HELP_FLAGS.includes(a)) ? first : undefined;
+  if (topic === undefined) return undefined;
+  const text = commandUsage(topic === "-t" ? "check-config" : topic === "--version" ? "version" : topic);
+  if (text === undefined) {
+    process.stderr.write(unknownCommand(topic));
+    return 2;
+  }
+  process.stdout.write(text);
+  return 0;
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
-  const options = parseArgs(argv);
+  const paths = platformPaths();
+  const helped = help(argv, paths);
+  if (helped !== undefined) return helped;
+  const options = parseArgs(argv, paths);
   if (typeof options === "string") {
-    console.error(`vrrpd: ${options}\n${USAGE}`);
+    console.error(`vrrpd: ${options}\nrun "vrrpd --help" for usage`);
     return 2;
   }
   if (options.command === "import") return runImport(argv.slice(1), processImportIo());
@@ -141,7 +184,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       console.log(VERSION);
       return 0;
     default:
-      console.error(options.command ? `vrrpd: unknown command ${options.command}\n${USAGE}` : USAGE);
+      if (options.command === "") process.stderr.write(usage({ config: paths.config, note: describeDefault(paths) }));
+      else process.stderr.write(unknownCommand(options.command));
       return 2;
   }
 }

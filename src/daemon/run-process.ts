@@ -1,6 +1,6 @@
 // Runs one script with a hard timeout. The child gets its own process group, so a timeout kills everything
 // it started (a hung `curl` inside a shell script too), and a run never outlives its budget.
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import type { Command } from "./command.ts";
 import type { Identity } from "./users.ts";
 
@@ -37,12 +37,22 @@ export function runProcess(command: Command, options: RunOptions): Promise<RunRe
       clearTimeout(timer);
       resolve({ ...result, timedOut, durationMs: performance.now() - started, stderrTail: stderrTail.trim() });
     };
-    const child = spawn(command.file, [...command.args], {
-      detached: true, // new process group: kill(-pid) reaches grandchildren
-      stdio: ["ignore", "ignore", "pipe"],
-      env: { PATH: process.env.PATH ?? "/usr/sbin:/usr/bin:/sbin:/bin", ...options.env },
-      ...(options.identity ? { uid: options.identity.uid, gid: options.identity.gid } : {}),
-    });
+    let child: ChildProcess;
+    try {
+      child = spawn(command.file, [...command.args], {
+        detached: true, // new process group: kill(-pid) reaches grandchildren
+        stdio: ["ignore", "ignore", "pipe"],
+        env: { PATH: process.env.PATH ?? "/usr/sbin:/usr/bin:/sbin:/bin", ...options.env },
+        ...(options.identity ? { uid: options.identity.uid, gid: options.identity.gid } : {}),
+      });
+    } catch (error) {
+      // Some failures throw instead of emitting "error": the child could not become script_user (EPERM without
+      // CAP_SETUID), or an argument node refuses. A rejection here would crash the daemon, unhandled.
+      settled = true;
+      const spawnError = error instanceof Error ? error.message : String(error);
+      resolve({ ok: false, exitCode: null, signal: null, timedOut: false, durationMs: performance.now() - started, stderrTail: "", spawnError });
+      return;
+    }
     child.stderr?.on("data", (chunk: Buffer) => {
       stderrTail = (stderrTail + chunk.toString("utf8")).slice(-STDERR_TAIL_BYTES);
     });
