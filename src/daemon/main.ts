@@ -190,10 +190,20 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(`vrrpd: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-    process.exit(1);
-  },
-);
+/**
+ * process.exit() drops whatever a pipe has not taken yet: writes to a pipe are asynchronous, so `vrrpd status
+ * --json | less` got 64-128 KiB of a 380 KiB status, with exit code 0. Exit once stdout and stderr have flushed.
+ */
+function exitWhenFlushed(code: number): void {
+  let pending = 2;
+  const flushed = (): void => {
+    if (--pending === 0) process.exit(code);
+  };
+  process.stdout.write("", flushed);
+  process.stderr.write("", flushed);
+}
+
+main(process.argv.slice(2)).then(exitWhenFlushed, (error: unknown) => {
+  console.error(`vrrpd: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  exitWhenFlushed(1);
+});
