@@ -34,6 +34,19 @@ function singleGlobals(sections: readonly ReadSection[], findings: Findings): Re
   return first;
 }
 
+/**
+ * `globals` is the name of the globals section: LuCI and `uci get vrrp.globals.*` address it so, and rendering
+ * writes it so. Another section of that name would collide with it (libuci refuses one name for two types), so
+ * it is refused here rather than silently renamed on the way back to UCI.
+ */
+function reservedNames(sections: readonly ReadSection[], findings: Findings): void {
+  for (const s of sections) {
+    if (s.type !== "globals" && !s.anonymous && s.name === "globals") {
+      findings.error(placeOf(s), `'globals' names the globals section (uci get vrrp.globals.*, LuCI); rename this ${s.type}`);
+    }
+  }
+}
+
 export interface ValidateOptions {
   /** What exists on this machine, for `vrrpd check-config`: missing devices are then warned about. */
   readonly devices?: DeviceFacts;
@@ -44,6 +57,7 @@ export function validate(packages: readonly UciPackage[], options: ValidateOptio
   const findings = new Findings();
   const sections = readPackages(packages, findings);
   const globalsSection = singleGlobals(sections, findings);
+  reservedNames(sections, findings);
   const globals = buildGlobals(globalsSection);
 
   const scriptSections = ofType(sections, "track_script");

@@ -32,6 +32,12 @@ describe("validate: option types (schema-driven)", () => {
     expectFinding(uci("config globals 'globals'", "\toption handover 'loose'", ...instance("lan")), "error", "2: globals.handover", /'loose' is not one of make-before-break, strict/);
   });
 
+  it("refuses the name 'globals' for any section but globals (issue #15: rendering renamed it globals_2)", () => {
+    // validate-fuzz found it at run 62,372 of FUZZ_RUNS=1e6: a track_script named globals, with no globals section.
+    const text = uci("config track_script 'globals'", "\toption script '/bin/true'", ...instance("lan", "\tlist track_script 'globals'"));
+    expectFinding(text, "error", "1: globals", /'globals' names the globals section \(uci get vrrp\.globals\.\*, LuCI\); rename this track_script$/);
+  });
+
   it("reports a bad list item at its own line", () => {
     expectFinding(uci(...instance("lan", "\tlist virtual_ipaddress '192.0.2.300/24'")), "error", "5: lan.virtual_ipaddress", /not ADDRESS\/LENGTH/);
   });

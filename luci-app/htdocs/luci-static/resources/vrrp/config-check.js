@@ -1828,10 +1828,18 @@ var vrrpdConfig = (() => {
     }
     return first;
   }
+  function reservedNames(sections, findings) {
+    for (const s of sections) {
+      if (s.type !== "globals" && !s.anonymous && s.name === "globals") {
+        findings.error(placeOf(s), `'globals' names the globals section (uci get vrrp.globals.*, LuCI); rename this ${s.type}`);
+      }
+    }
+  }
   function validate(packages, options = {}) {
     const findings = new Findings();
     const sections = readPackages(packages, findings);
     const globalsSection = singleGlobals(sections, findings);
+    reservedNames(sections, findings);
     const globals = buildGlobals(globalsSection);
     const scriptSections = ofType(sections, "track_script");
     const scripts = /* @__PURE__ */ new Map();
