@@ -4,7 +4,7 @@ import type { IpFamily } from "./advertisement.ts";
 import { zeroCounters } from "./counters.ts";
 import { parseIpShared } from "../lib/ip.ts";
 import type { Output, ReceivedPacket } from "./io.ts";
-import type { CoreConfig } from "./model.ts";
+import type { CoreConfig, VirtualAddress } from "./model.ts";
 import { LogRateLimiter } from "./rate-limit.ts";
 import { NO_GROUP, VirtualRouter } from "./router.ts";
 import type { EngineStatus, InstanceStatus } from "./status.ts";
@@ -44,6 +44,8 @@ export class Engine {
   private readonly unknownVrid: Record<string, number> = {};
   private readonly unknownLog = new LogRateLimiter(60_000);
   private started = false;
+  /** shutdown() was called: the daemon exits once quiescent, and a reload changes nothing any more. */
+  private stopping = false;
   /** Earliest-deadline index: a lazy heap plus the time of each router's live entry (see requeue()). */
   private readonly deadlines = new EventQueue<VirtualRouter>();
   private readonly recorded = new Map<VirtualRouter, number | undefined>();
@@ -184,6 +186,7 @@ export class Engine {
   /** Graceful stop of every instance; the daemon exits once isQuiescent(). */
   shutdown(now: number): Output[] {
     const out: Output[] = [];
+    this.stopping = true;
     for (const router of this.routers.values()) router.shutdown(now, "shutdown", out);
     this.touchAll();
     return out;
@@ -232,6 +235,8 @@ export class Engine {
    */
   reconfigure(now: number, config: CoreConfig): Output[] {
     const out: Output[] = [];
+    // A daemon on its way out (SIGHUP racing SIGTERM) must not start, re-create or retire instances any more.
+    if (this.stopping) return out;
     const kept = new Map<string, VirtualRouter>();
     for (const next of config.instances) {
       const current = this.routers.get(next.name);
@@ -243,18 +248,19 @@ export class Engine {
     for (const [name, router] of this.routers) {
       if (!kept.has(name)) {
         router.shutdown(now, "removed", out);
-        if (router.holdsAddresses) this.retiring.push(router);
+        if (router.holdsAddresses) {
+          router.retire((address) => this.liveHolds(router.config.interface, address));
+          this.retiring.push(router);
+        }
       }
     }
     this.overrides.clear();
     this.build(config, kept);
     if (this.started) {
-      for (const router of this.routers.values()) {
-        if (!kept.has(router.name)) {
-          this.applyLink(now, router, out);
-          router.start(now, out);
-        }
-      }
+      // As at boot: links and tracking first, so a new instance starts with its real priority and faults.
+      for (const router of this.routers.values()) if (!kept.has(router.name)) this.applyLink(now, router, out);
+      this.settle(now, out);
+      for (const router of this.routers.values()) if (!kept.has(router.name)) router.start(now, out);
       this.settle(now, out);
     }
     this.touchAll();
@@ -397,12 +403,26 @@ export class Engine {
   private settle(now: number, out: Output[]): void {
     for (const router of this.routers.values()) {
       const { priority, fault } = this.priorityOf(router);
-      router.setTracking(now, priority, fault, out);
+      router.setTracking(priority, fault, out);
     }
+    // Faults are judged once every member's own fault and its group's are known: judging one member before
+    // another's change is recorded showed fault -> backup -> fault within one input.
     for (const group of this.groups.values()) {
-      for (const member of group.members) member.setGroupFault(now, group.faultHeldFor(member), out);
+      for (const member of group.members) member.setGroupFault(group.faultHeldFor(member));
     }
+    for (const router of this.routers.values()) router.evaluateFault(now, out);
     this.touchAll();
+  }
+
+  /** True when a live (not retiring) instance on `device` holds `address`. */
+  private liveHolds(device: string, address: VirtualAddress): boolean {
+    for (const router of this.routers.values()) {
+      if (!router.holdsAddresses) continue;
+      for (const held of router.heldAddresses) {
+        if (held.address === address.address && (held.device ?? router.config.interface) === (address.device ?? device)) return true;
+      }
+    }
+    return false;
   }
 
   private wholeGroups(names: ReadonlySet<string>): ReadonlySet<string> {

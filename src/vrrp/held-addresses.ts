@@ -1,17 +1,28 @@
 // The virtual addresses one instance holds on the host, and the rules for holding them: what a reload adds and
 // removes, whether packets to them are accepted (RFC 5798 §6.4.3 Accept_Mode, always for the owner), and how long
 // an old master keeps them while the new one takes over (make-before-break, bounded). The router decides *when*
-// (state transitions live in router.ts); this file decides *what* the host is told.
+// (state transitions live in router.ts); this file decides *what* the host is told. What is held is tracked as a
+// set of its own, not assumed to be the configuration: a reload during a handover changes one and not the other.
 import type { Output } from "./io.ts";
-import type { InstanceConfig } from "./model.ts";
-import { reloadDelta } from "./reconfigure.ts";
+import type { InstanceConfig, VirtualAddress, VirtualRoute } from "./model.ts";
+import { minus } from "./reconfigure.ts";
+
+const NONE: readonly never[] = [];
 
 export class HeldAddresses {
   private holding = false;
+  private addresses: readonly VirtualAddress[] = NONE;
+  private routes: readonly VirtualRoute[] = NONE;
   /** The Accept_Mode the host was last told while holding (undefined while not holding). */
   private accepting: boolean | undefined;
   /** Make-before-break: the time an old master releases at the latest, while it waits to hear the new one. */
   private releaseAt: number | undefined;
+  /**
+   * Set when the instance retires (a reload removed or re-created it): an address that a live instance holds
+   * too is left configured when this one releases, since the host has one copy of it (a re-created instance
+   * claims the same VIPs while the old one still hands over).
+   */
+  private heldElsewhere: ((address: VirtualAddress) => boolean) | undefined;
 
   constructor(private config: InstanceConfig) {}
 
@@ -19,43 +30,57 @@ export class HeldAddresses {
     return this.holding;
   }
 
+  /** The addresses configured on the host for this instance now. */
+  get heldAddresses(): readonly VirtualAddress[] {
+    return this.addresses;
+  }
+
   get releaseDeadline(): number | undefined {
     return this.releaseAt;
   }
 
-  /** Configure every address (RFC 5798 §6.4.2 "Transition to Master"), accepting packets to them or not. */
-  private add(acceptPackets: boolean, out: Output[]): void {
-    if (this.holding) return;
-    this.holding = true;
-    this.accepting = acceptPackets;
-    const c = this.config;
-    out.push({ type: "add-addresses", instance: c.name, interface: c.interface, addresses: c.virtualAddresses, routes: c.virtualRoutes, acceptPackets });
+  retire(heldElsewhere: (address: VirtualAddress) => boolean): void {
+    this.heldElsewhere = heldElsewhere;
   }
 
   /**
-   * Becoming master: configure the addresses, or, when an unfinished handover still holds them, keep them (no
-   * remove and re-add, which would cut clients off) and end the hold.
+   * Becoming master (RFC 5798 §6.4.2): configure the addresses. When an unfinished handover still holds them, keep
+   * those (no remove and re-add, which would cut clients off), add what a reload brought in meanwhile, and end
+   * the hold.
    */
   claim(acceptPackets: boolean, out: Output[]): void {
     this.releaseAt = undefined;
-    if (this.holding) this.setAccept(acceptPackets, out);
-    else this.add(acceptPackets, out);
+    const c = this.config;
+    const addresses = this.holding ? minus(c.virtualAddresses, this.addresses) : c.virtualAddresses;
+    const routes = this.holding ? minus(c.virtualRoutes, this.routes) : c.virtualRoutes;
+    if (!this.holding || addresses.length + routes.length > 0) {
+      out.push({ type: "add-addresses", instance: c.name, interface: c.interface, addresses, routes, acceptPackets: this.holding ? (this.accepting ?? acceptPackets) : acceptPackets });
+    }
+    if (!this.holding) this.accepting = acceptPackets;
+    this.holding = true;
+    this.addresses = c.virtualAddresses;
+    this.routes = c.virtualRoutes;
+    this.setAccept(acceptPackets, out);
   }
 
   remove(out: Output[]): void {
     this.releaseAt = undefined;
     if (!this.holding) return;
+    const elsewhere = this.heldElsewhere;
+    const addresses = elsewhere === undefined ? this.addresses : this.addresses.filter((a) => !elsewhere(a));
+    const c = this.config;
+    out.push({ type: "remove-addresses", instance: c.name, interface: c.interface, addresses, routes: this.routes });
     this.holding = false;
     this.accepting = undefined;
-    const c = this.config;
-    out.push({ type: "remove-addresses", instance: c.name, interface: c.interface, addresses: c.virtualAddresses, routes: c.virtualRoutes });
+    this.addresses = NONE;
+    this.routes = NONE;
   }
 
   /** Gratuitous ARP / unsolicited NA: only a master announces (a backup MUST NOT answer for the VIPs, §6.4.2). */
   announce(count: number, out: Output[]): void {
     const c = this.config;
-    if (!this.holding || count <= 0 || c.virtualAddresses.length === 0) return;
-    out.push({ type: "announce", instance: c.name, interface: c.interface, vrid: c.vrid, family: c.family, addresses: c.virtualAddresses, count });
+    if (!this.holding || count <= 0 || this.addresses.length === 0) return;
+    out.push({ type: "announce", instance: c.name, interface: c.interface, vrid: c.vrid, family: c.family, addresses: this.addresses, count });
   }
 
   /** Owner status or Accept_Mode changed while holding: the host's filter must follow at once (§6.4.3). */
@@ -63,7 +88,7 @@ export class HeldAddresses {
     if (!this.holding || this.accepting === acceptPackets) return;
     this.accepting = acceptPackets;
     const c = this.config;
-    out.push({ type: "accept-packets", instance: c.name, interface: c.interface, addresses: c.virtualAddresses, acceptPackets });
+    out.push({ type: "accept-packets", instance: c.name, interface: c.interface, addresses: this.addresses, acceptPackets });
   }
 
   /** Keep the addresses while stepping down, until `deadline` at the latest (or released earlier by the caller). */
@@ -78,22 +103,27 @@ export class HeldAddresses {
 
   /**
    * A hitless reload: a master configures and announces the added addresses and removes the gone ones; an old
-   * master still handing over only lets the gone ones go (it must not announce, and will release the rest soon).
+   * master still handing over only lets the gone ones go (it must not announce, and will release the rest soon;
+   * should it become master again first, claim() adds what it lacks).
    */
   reconfigure(next: InstanceConfig, isMaster: boolean, acceptPackets: boolean, announceCount: number, out: Output[]): void {
-    const old = this.config;
     this.config = next;
     if (!this.holding) return;
-    const { gone, added } = reloadDelta(old, next);
     const base = { instance: next.name, interface: next.interface };
+    const gone = { addresses: minus(this.addresses, next.virtualAddresses), routes: minus(this.routes, next.virtualRoutes) };
     if (gone.addresses.length + gone.routes.length > 0) out.push({ type: "remove-addresses", ...base, ...gone });
+    this.addresses = minus(this.addresses, gone.addresses);
+    this.routes = minus(this.routes, gone.routes);
     if (!isMaster) return;
+    const added = { addresses: minus(next.virtualAddresses, this.addresses), routes: minus(next.virtualRoutes, this.routes) };
     if (added.addresses.length + added.routes.length > 0) {
       out.push({ type: "add-addresses", ...base, ...added, acceptPackets });
       if (added.addresses.length > 0 && announceCount > 0) {
         out.push({ type: "announce", ...base, vrid: next.vrid, family: next.family, addresses: added.addresses, count: announceCount });
       }
     }
+    this.addresses = next.virtualAddresses;
+    this.routes = next.virtualRoutes;
     this.setAccept(acceptPackets, out);
   }
 }

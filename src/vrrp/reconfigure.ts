@@ -10,20 +10,8 @@ export function identityChanged(old: InstanceConfig, next: InstanceConfig): bool
   return IDENTITY.some((key) => old[key] !== next[key]);
 }
 
-export interface AddressDelta {
-  readonly addresses: readonly VirtualAddress[];
-  readonly routes: readonly VirtualRoute[];
-}
-
-/** The virtual addresses and routes a reload takes away and brings in. */
-export function reloadDelta(old: InstanceConfig, next: InstanceConfig): { gone: AddressDelta; added: AddressDelta } {
-  return {
-    gone: { addresses: minus(old.virtualAddresses, next.virtualAddresses), routes: minus(old.virtualRoutes, next.virtualRoutes) },
-    added: { addresses: minus(next.virtualAddresses, old.virtualAddresses), routes: minus(next.virtualRoutes, old.virtualRoutes) },
-  };
-}
-
-function minus<T extends VirtualAddress | VirtualRoute>(a: readonly T[], b: readonly T[]): T[] {
+/** The items of `a` that are not in `b` (compared by value). */
+export function minus<T extends VirtualAddress | VirtualRoute>(a: readonly T[], b: readonly T[]): T[] {
   const keys = new Set(b.map((x) => JSON.stringify(x)));
   return a.filter((x) => !keys.has(JSON.stringify(x)));
 }

@@ -11,7 +11,8 @@ import { Preemption } from "./preemption.ts";
 import { type CounterName, type Counters, zeroCounters } from "./counters.ts";
 import type { Output, ReceivedPacket, State, TransitionReason } from "./io.ts";
 import { compareIp } from "../lib/ip.ts";
-import { type InstanceConfig, PRIORITY_OWNER, PRIORITY_STOP } from "./model.ts";
+import { type InstanceConfig, PRIORITY_OWNER, PRIORITY_STOP, type VirtualAddress } from "./model.ts";
+import { decode } from "./codec.ts";
 import { LogRateLimiter } from "./rate-limit.ts";
 import type { RouterStatus, TransitionRecord } from "./status.ts";
 import { masterDownIntervalMs, skewTimeMs } from "./timers.ts";
@@ -172,8 +173,8 @@ export class VirtualRouter {
     this.evaluateFault(now, out);
   }
 
-  /** New effective priority and weight-0 fault from tracking (computed by the engine). */
-  setTracking(now: number, priority: number, fault: boolean, out: Output[]): void {
+  /** New effective priority and weight-0 fault from tracking (computed by the engine; it then calls evaluateFault). */
+  setTracking(priority: number, fault: boolean, out: Output[]): void {
     this.trackFault = fault;
     if (priority !== this.effectivePriority) {
       const from = this.effectivePriority;
@@ -188,19 +189,20 @@ export class VirtualRouter {
           skewTimeMs(v, priority, this.masterAdverIntervalMs) - skewTimeMs(v, from, this.masterAdverIntervalMs);
       }
     }
-    this.evaluateFault(now, out);
   }
 
-  setGroupFault(now: number, fault: boolean, out: Output[]): void {
+  /** Sync group: held in Fault while another member has a fault of its own (the engine then calls evaluateFault). */
+  setGroupFault(fault: boolean): void {
     this.groupFault = fault;
-    this.evaluateFault(now, out);
   }
 
   receive(now: number, packet: ReceivedPacket, out: Output[]): void {
     if (this.handedOff) return; // the successor answers from now on; this process is about to exit
-    if (!this.started || this.stopped || this.state === "fault" || this.state === "initialize") {
-      if (!(this.stopped && this.addresses.held)) return;
+    if (this.stopped) {
+      if (this.addresses.held && this.supersededWhileLeaving(packet)) this.addresses.remove(out);
+      return;
     }
+    if (!this.started || this.state === "fault" || this.state === "initialize") return;
     const verdict = this.filter.check(packet);
     if ("counter" in verdict) return this.drop(now, out, verdict.counter, verdict.message);
     const advert = verdict.advert;
@@ -253,6 +255,19 @@ export class VirtualRouter {
   }
 
   /** A planned handover: step down with priority 0, keep the addresses until the peer is master, then stay backup. */
+  /**
+   * A reload removed or re-created this instance while it still holds its addresses: when it lets them go, it
+   * leaves configured those a live instance holds too (the host has one copy of an address).
+   */
+  retire(heldElsewhere: (address: VirtualAddress) => boolean): void {
+    this.addresses.retire(heldElsewhere);
+  }
+
+  /** What is configured on the host for this instance now (a reload during a handover makes it differ). */
+  get heldAddresses(): readonly VirtualAddress[] {
+    return this.addresses.heldAddresses;
+  }
+
   switchover(now: number, noPreemptMs: number, out: Output[]): boolean {
     if (this.state !== "master") return false;
     this.sendAdvert(PRIORITY_STOP, out);
@@ -470,7 +485,7 @@ export class VirtualRouter {
   }
 
   /** Level-triggered: called after anything that can change whether the instance may run. */
-  private evaluateFault(now: number, out: Output[]): void {
+  evaluateFault(now: number, out: Output[]): void {
     if (!this.started || this.stopped) return;
     const reason = this.ownFaultReason ?? (this.groupFault ? "sync-group-fault" : undefined);
     if (reason !== undefined && this.state !== "fault") {
@@ -480,6 +495,7 @@ export class VirtualRouter {
         this.counters.release_master++;
       }
       this.clearTimers();
+      this.wantMaster = false; // a timer that fired before the Fault says nothing about the next Backup term
       this.addresses.remove(out);
       this.transition(now, "fault", reason, out);
     } else if (reason === undefined && this.state === "fault") {
@@ -530,6 +546,18 @@ export class VirtualRouter {
     this.masterAdverIntervalMs = intervalMs;
   }
 
+  /**
+   * Leaving (stopped, or removed or re-created by a reload) while handing over: the new master's advert ends the
+   * hold. Checked as any advert is, except that another version counts too: a reload that changed the version
+   * re-created this instance, and its successor speaks the new one.
+   */
+  private supersededWhileLeaving(packet: ReceivedPacket): boolean {
+    if (packet.src === this.sourceAddress) return false;
+    const verdict = this.filter.check(packet);
+    if (!("counter" in verdict)) return verdict.advert.priority !== PRIORITY_STOP;
+    return verdict.counter === "vers_err" && heardAnotherVersion(packet, this.config);
+  }
+
   private releaseIfSuperseded(advert: Advertisement, src: string, out: Output[]): void {
     if (!this.addresses.held || this.state === "master") return;
     if (advert.priority === PRIORITY_STOP || src === this.sourceAddress) return;
@@ -575,4 +603,15 @@ export class VirtualRouter {
 function earlier(a: number | undefined, b: number | undefined): number | undefined {
   if (a === undefined) return b;
   return b !== undefined && b < a ? b : a;
+}
+
+/**
+ * An advert of the other version for this VRID, priority above 0, that passes the checks that do not depend on the
+ * version (TTL or unicast peer, length, checksum): what ends the handover of an instance a reload re-created.
+ */
+function heardAnotherVersion(packet: ReceivedPacket, config: InstanceConfig): boolean {
+  const unicast = config.unicastPeers.length > 0;
+  if (unicast ? !config.unicastPeers.includes(packet.src) : packet.ttl !== 255) return false;
+  const decoded = decode(packet.bytes, { family: packet.family, src: packet.src, dst: packet.dst, tolerateGlobalFirstIpv6: true });
+  return decoded.ok && decoded.value.advert.vrid === config.vrid && decoded.value.advert.priority !== PRIORITY_STOP;
 }

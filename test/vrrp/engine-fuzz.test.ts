@@ -1,6 +1,8 @@
 // The engine's inputs come from the network and the operator: random and mutated packets, link and track
 // events, stops, switchovers and reloads, in any order, must never throw, and the timer contract must hold:
 // after handleTimeout(now) nothing is due at or before `now`, and a spurious handleTimeout does nothing.
+// Valid adverts of both versions reach the instances (v2 with its password and interval, or a wrong one), so the
+// state machine itself is exercised, not only the receive checks. FUZZ_RUNS / FUZZ_SEED allow a longer search.
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -21,15 +23,25 @@ const config: CoreConfig = {
   syncGroups: [{ name: "g", members: ["vr1-v4", "vr2-v4"] }],
 };
 
-const validAdvert = (vrid: number, priority: number, family: 4 | 6): Uint8Array =>
-  family === 4
-    ? encode({ version: 3, vrid, priority, maxAdverIntCs: 2, addresses: ["198.51.100.2"] }, { family, src: "192.0.2.2", dst: "224.0.0.18" })
-    : encode({ version: 3, vrid, priority, maxAdverIntCs: 10, addresses: ["fe80::1003"] }, { family, src: "fe80::2", dst: "ff02::12" });
+const RUNS = Number(process.env["FUZZ_RUNS"] ?? 1500);
+const SEED = 0xf00d + Number(process.env["FUZZ_SEED"] ?? 0);
+
+/** A valid v3 advert, or for IPv4 a v2 one (vr1-v4 is v2 with password "pw" at 1 s; `v2Fault` breaks one check). */
+function validAdvert(vrid: number, priority: number, family: 4 | 6, version: 2 | 3, v2Fault: "none" | "password" | "interval"): Uint8Array {
+  if (family === 6) return encode({ version: 3, vrid, priority, maxAdverIntCs: 10, addresses: ["fe80::1003"] }, { family, src: "fe80::2", dst: "ff02::12" });
+  const ip = { family, src: "192.0.2.2", dst: "224.0.0.18" } as const;
+  if (version === 3) return encode({ version: 3, vrid, priority, maxAdverIntCs: 2, addresses: ["198.51.100.2"] }, ip);
+  const authPassword = v2Fault === "password" ? "wrong" : "pw";
+  const adverIntSec = v2Fault === "interval" ? 2 : 1;
+  return encode({ version: 2, vrid, priority, addresses: ["198.51.100.1"], authType: 1, authPassword, adverIntSec }, ip);
+}
 
 const packetInput = fc.record({
   kind: fc.constant("packet" as const),
   family: fc.constantFrom(4 as const, 6 as const),
   vrid: fc.integer({ min: 0, max: 5 }),
+  version: fc.constantFrom(2 as const, 3 as const),
+  v2Fault: fc.constantFrom("none" as const, "none" as const, "none" as const, "password" as const, "interval" as const),
   priority: fc.integer({ min: 0, max: 255 }),
   mutate: fc.array(fc.tuple(fc.nat(40), fc.integer({ min: 0, max: 255 })), { maxLength: 4 }),
   random: fc.option(fc.uint8Array({ maxLength: 64 }), { nil: undefined }),
@@ -55,7 +67,7 @@ function drive(steps: readonly [number, Input][]): void {
     now += advance;
     switch (step.kind) {
       case "packet": {
-        const bytes = step.random ?? validAdvert(step.vrid, step.priority, step.family);
+        const bytes = step.random ?? validAdvert(step.vrid, step.priority, step.family, step.version ?? 3, step.v2Fault ?? "none");
         const copy = Uint8Array.from(bytes);
         for (const [at, value] of step.mutate) if (at < copy.length) copy[at] = value;
         engine.handlePacket(now, { interface: "lan0", family: step.family, src: step.src, dst: step.family === 4 ? "224.0.0.18" : "ff02::12", ttl: step.ttl, bytes: copy });
@@ -97,8 +109,8 @@ function drive(steps: readonly [number, Input][]): void {
 
 test("the engine never throws on random input sequences", () => {
   fc.assert(fc.property(fc.array(fc.tuple(fc.double({ min: 0, max: 500, noNaN: true }), input), { maxLength: 60 }), (steps) => drive(steps)), {
-    seed: 0xf00d,
-    numRuns: 1500,
+    seed: SEED,
+    numRuns: RUNS,
   });
 });
 

@@ -63,3 +63,10 @@ test("changing what names the virtual router on the wire (VRID) restarts that in
   assert.deepEqual(kinds(renumbered), ["send vr1-v4", "transition vr1-v4", "transition vr1-v4"]);
   assert.equal(engine.status(400).instances[0]?.vrid, 9);
 });
+
+test("a reload after shutdown (SIGHUP racing SIGTERM) changes nothing: no instance is started or re-created", () => {
+  const engine = mastered({ instances: [a], syncGroups: [] });
+  engine.shutdown(400);
+  assert.deepEqual(engine.reconfigure(450, { instances: [{ ...a, version: 2, advertIntervalMs: 1000 }, b], syncGroups: [] }), []);
+  assert.deepEqual(engine.status(450).instances.map((i) => `${i.name} ${i.state} v${i.version}`), ["vr1-v4 initialize v3"]);
+});
