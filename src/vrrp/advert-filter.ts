@@ -65,6 +65,19 @@ export class AdvertFilter {
     return this.last;
   }
 
+  /**
+   * An advert of the other version for this VRID, priority above 0, that passes the checks that do not depend on
+   * the version (TTL or unicast peer, length, checksum): what ends the handover of an instance that a reload
+   * re-created with another version (see router.ts supersededWhileLeaving). Not memoised: leaving routers are rare.
+   */
+  supersedesFromOtherVersion(packet: ReceivedPacket): boolean {
+    const config = this.config;
+    const unicast = config.unicastPeers.length > 0;
+    if (unicast ? !config.unicastPeers.includes(packet.src) : packet.ttl !== 255) return false;
+    const decoded = decode(packet.bytes, { family: packet.family, src: packet.src, dst: packet.dst, tolerateGlobalFirstIpv6: true });
+    return decoded.ok && decoded.value.advert.version !== config.version && decoded.value.advert.vrid === config.vrid && decoded.value.advert.priority !== 0;
+  }
+
   private decodeAndCheck(packet: ReceivedPacket): AcceptedAdvert | RefusedAdvert {
     const config = this.config;
     const result = decode(packet.bytes, {

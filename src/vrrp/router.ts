@@ -12,10 +12,9 @@ import { type CounterName, type Counters, zeroCounters } from "./counters.ts";
 import type { Output, ReceivedPacket, State, TransitionReason } from "./io.ts";
 import { compareIp } from "../lib/ip.ts";
 import { type InstanceConfig, PRIORITY_OWNER, PRIORITY_STOP, type VirtualAddress } from "./model.ts";
-import { decode } from "./codec.ts";
 import { LogRateLimiter } from "./rate-limit.ts";
 import type { RouterStatus, TransitionRecord } from "./status.ts";
-import { masterDownIntervalMs, skewTimeMs } from "./timers.ts";
+import { skewTimeMs, TimerMemo, type TimerValues } from "./timers.ts";
 
 /** How a sync group (or the lack of one) steers its members. */
 export interface RouterHooks {
@@ -32,15 +31,6 @@ const DROP_LOG_INTERVAL_MS = 60_000;
 interface GarpBurst {
   readonly at: number;
   readonly count: number;
-}
-
-/** Skew_Time and Master_Down_Interval, with the configuration, priority and interval they were computed from. */
-interface TimerValues {
-  readonly config: InstanceConfig;
-  readonly priority: number;
-  readonly masterAdverIntervalMs: number;
-  readonly skewTimeMs: number;
-  readonly masterDownIntervalMs: number;
 }
 
 export class VirtualRouter {
@@ -69,8 +59,8 @@ export class VirtualRouter {
   private garpBursts: GarpBurst[] = [];
   private garpRefreshAt: number | undefined;
   private lastLowerPrioGarpAt: number | undefined;
-  /** What timerValues() last computed: a backup needs it for every advert, and its inputs rarely change. */
-  private timerMemo: TimerValues | undefined;
+  /** Skew_Time and Master_Down_Interval: a backup needs them for every advert, and their inputs rarely change. */
+  private readonly timerMemo = new TimerMemo();
 
   /** The VIPs on the host; make-before-break keeps them while stepping down until the new master is heard. */
   private readonly addresses: HeldAddresses;
@@ -517,25 +507,9 @@ export class VirtualRouter {
 
   // ---- helpers ------------------------------------------------------------------------------------------
 
-  /**
-   * Skew_Time and Master_Down_Interval for the current configuration, priority and Master_Adver_Interval. Those
-   * change rarely, while computing the values for every advert allocates on an interpreter-only node; comparing
-   * the inputs (rather than clearing the memo wherever one changes) keeps it right whatever changes them.
-   */
+  /** Skew_Time and Master_Down_Interval for the current configuration, priority and Master_Adver_Interval. */
   private timerValues(): TimerValues {
-    const memo = this.timerMemo;
-    const c = this.config;
-    const priority = this.effectivePriority;
-    const intervalMs = this.masterAdverIntervalMs;
-    if (memo !== undefined && memo.config === c && memo.priority === priority && memo.masterAdverIntervalMs === intervalMs) return memo;
-    this.timerMemo = {
-      config: c,
-      priority,
-      masterAdverIntervalMs: intervalMs,
-      skewTimeMs: skewTimeMs(c.version, priority, intervalMs),
-      masterDownIntervalMs: masterDownIntervalMs(c.version, priority, intervalMs, c.downTimerAdverts),
-    };
-    return this.timerMemo;
+    return this.timerMemo.values(this.config, this.effectivePriority, this.masterAdverIntervalMs);
   }
 
   private learnInterval(now: number, intervalMs: number, src: string, out: Output[]): void {
@@ -555,7 +529,7 @@ export class VirtualRouter {
     if (packet.src === this.sourceAddress) return false;
     const verdict = this.filter.check(packet);
     if (!("counter" in verdict)) return verdict.advert.priority !== PRIORITY_STOP;
-    return verdict.counter === "vers_err" && heardAnotherVersion(packet, this.config);
+    return verdict.counter === "vers_err" && this.filter.supersedesFromOtherVersion(packet);
   }
 
   private releaseIfSuperseded(advert: Advertisement, src: string, out: Output[]): void {
@@ -603,15 +577,4 @@ export class VirtualRouter {
 function earlier(a: number | undefined, b: number | undefined): number | undefined {
   if (a === undefined) return b;
   return b !== undefined && b < a ? b : a;
-}
-
-/**
- * An advert of the other version for this VRID, priority above 0, that passes the checks that do not depend on the
- * version (TTL or unicast peer, length, checksum): what ends the handover of an instance a reload re-created.
- */
-function heardAnotherVersion(packet: ReceivedPacket, config: InstanceConfig): boolean {
-  const unicast = config.unicastPeers.length > 0;
-  if (unicast ? !config.unicastPeers.includes(packet.src) : packet.ttl !== 255) return false;
-  const decoded = decode(packet.bytes, { family: packet.family, src: packet.src, dst: packet.dst, tolerateGlobalFirstIpv6: true });
-  return decoded.ok && decoded.value.advert.vrid === config.vrid && decoded.value.advert.priority !== PRIORITY_STOP;
 }

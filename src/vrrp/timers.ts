@@ -1,6 +1,6 @@
 // RFC timer formulas. Everything is kept in (fractional) milliseconds so v2 seconds and v3 centiseconds
 // share one clock; the formulas themselves are the RFCs' (RFC 3768 §6.1, RFC 5798/9568 §6.1).
-import type { VrrpVersion } from "./model.ts";
+import type { InstanceConfig, VrrpVersion } from "./model.ts";
 
 /**
  * Skew_Time. v2: (256 - Priority) / 256 seconds. v3: ((256 - Priority) * Master_Adver_Interval) / 256.
@@ -25,3 +25,35 @@ export const msToCentiseconds = (ms: number): number => Math.round(ms / 10);
 export const centisecondsToMs = (cs: number): number => cs * 10;
 export const msToSeconds = (ms: number): number => Math.max(1, Math.round(ms / 1000));
 export const secondsToMs = (s: number): number => s * 1000;
+
+/** Skew_Time and Master_Down_Interval, with the configuration, priority and interval they were computed from. */
+export interface TimerValues {
+  readonly config: InstanceConfig;
+  readonly priority: number;
+  readonly masterAdverIntervalMs: number;
+  readonly skewTimeMs: number;
+  readonly masterDownIntervalMs: number;
+}
+
+/**
+ * Skew_Time and Master_Down_Interval of one router, remembered with their inputs. Those change rarely, while
+ * computing the values for every advert allocates on an interpreter-only node; comparing the inputs (rather than
+ * clearing the memo wherever one changes) keeps it right whatever changes them.
+ */
+export class TimerMemo {
+  private memo: TimerValues | undefined;
+
+  values(config: InstanceConfig, priority: number, intervalMs: number): TimerValues {
+    const memo = this.memo;
+    if (memo !== undefined && memo.config === config && memo.priority === priority && memo.masterAdverIntervalMs === intervalMs) return memo;
+    this.memo = {
+      config,
+      priority,
+      masterAdverIntervalMs: intervalMs,
+      skewTimeMs: skewTimeMs(config.version, priority, intervalMs),
+      masterDownIntervalMs: masterDownIntervalMs(config.version, priority, intervalMs, config.downTimerAdverts),
+    };
+    return this.memo;
+  }
+}
+
