@@ -13,6 +13,7 @@ import type { KeepalivedFile, KeepalivedNode } from "../../src/config/keepalived
 import { parseUci } from "../../src/config/uci/parser.ts";
 import type { UciPackage } from "../../src/config/uci/types.ts";
 import { writeUciPackage } from "../../src/config/uci/writer.ts";
+import { fuzzTimeoutMs } from "../fuzz-settings.ts";
 
 const numRuns = Math.max(1000, Number(process.env["FUZZ_RUNS"] ?? 1500));
 const seedOffset = Number(process.env["FUZZ_SEED"] ?? 0);
@@ -167,7 +168,7 @@ const kaGenerated = fc
 
 // ---------------------------------------------------------------------------------------------------------
 
-describe("fuzz: UCI parser never throws, stays fast and round-trips", { timeout: 120_000 }, () => {
+describe("fuzz: UCI parser never throws, stays fast and round-trips", { timeout: fuzzTimeoutMs(2, 1500) }, () => {
   it("random text", () => check("uci", fc.string({ unit: syntaxUnit(["config ", "option ", "list ", "c ", "o "]), maxLength: 120 }), 0xc0f10001, exerciseUci));
   it("mutated UCI files", () => check("uci", mutated(uciCorpus, uciFragments), 0xc0f10002, exerciseUci));
   it("mutated keepalived fixtures (any text is input)", () => check("uci", mutated(loadFixtures(), uciFragments), 0xc0f10003, exerciseUci));
@@ -178,7 +179,7 @@ describe("fuzz: UCI parser never throws, stays fast and round-trips", { timeout:
   });
 });
 
-describe("fuzz: keepalived parser never throws and stays fast", { timeout: 120_000 }, () => {
+describe("fuzz: keepalived parser never throws and stays fast", { timeout: fuzzTimeoutMs(2, 1500) }, () => {
   it("random text", () => check("keepalived", fc.string({ unit: syntaxUnit(["include ", "vrrp_instance ", "$X=", "@gw-a "]), maxLength: 160 }), 0xc0f20001, (t) => exerciseKeepalived(t)));
   it("mutated fixtures, with includes picked from the fixtures", () => {
     const fixtures = loadFixtures();

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import fc from "fast-check";
 import { effectivePriority, trackEffect } from "../../src/vrrp/tracking.ts";
+import { fuzzRuns, fuzzSeed } from "../fuzz-settings.ts";
 
 const ref = (weight: number, reverse = false) => ({ id: "script:x", weight, reverse });
 
@@ -34,7 +35,7 @@ test("the effective priority stays in 1..254 and the owner is never adjusted", (
       if (base === 255) assert.equal(result.priority, 255);
       else assert.ok(result.priority >= 1 && result.priority <= 254);
     }),
-    { seed: 7, numRuns: 500 },
+    { seed: fuzzSeed(7), numRuns: fuzzRuns(500) },
   );
   assert.equal(effectivePriority(100, [ref(-200)], () => "down").priority, 1);
   assert.equal(effectivePriority(200, [ref(100)], () => "up").priority, 254);
