@@ -72,7 +72,8 @@ export const SAMPLE_STATUS = {
   },
   sync_groups: {},
   track_scripts: {
-    chk_uplink: { state: "down", running: false, runs: 359, failures: 4, timeouts: 1, skipped_overlaps: 0, last_result: { ok: false, exit_code: 1, timed_out: false, duration_ms: 41.2 } },
+    chk_uplink: { type: "script", state: "down", running: false, runs: 359, failures: 4, timeouts: 1, skipped_overlaps: 0, last_result: { ok: false, exit_code: 1, timed_out: false, duration_ms: 41.2, detail: "" } },
   },
   unknown_vrid: {},
+  mail: { enabled: true, sent: 3, failed_attempts: 2, dropped: 0, queued: 0, last_error: "connect ECONNREFUSED 192.0.2.25:25", last_error_at: 1767225500 },
 };

@@ -36,6 +36,22 @@ export interface GlobalsConfig {
   readonly lowerPrioNoAdvert: boolean;
   readonly higherPrioSendAdvert: boolean;
   readonly handover: Handover;
+  readonly mail: MailSettings;
+}
+
+/** E-mail alerts (globals' notification_email, smtp_* options). Mail is sent only with recipients and a server. */
+export interface MailSettings {
+  readonly recipients: readonly string[];
+  /** Undefined: root@hostname. */
+  readonly from?: string;
+  readonly server?: { readonly host: string; readonly port: number };
+  /** Undefined: the hostname. */
+  readonly heloName?: string;
+  readonly connectTimeoutMs: number;
+  readonly starttls: boolean;
+  readonly username?: string;
+  readonly passwordFile?: string;
+  readonly noEmailFaults: boolean;
 }
 
 /** An instance's `track_interface` entry before interface names are resolved to devices. */
@@ -68,9 +84,47 @@ export interface SyncGroupMeta {
   readonly location: UciLocation;
 }
 
+/** A check the daemon runs itself (track_script `type 'http'`): a GET of `url`. */
+export interface HttpCheck {
+  readonly url: string;
+  readonly statusCode: number;
+  /** MD5 of the body, lower-case hex (keepalived's genhash); undefined: the body is not checked. */
+  readonly digest?: string;
+  readonly tlsVerify: boolean;
+}
+
+/** track_script `type 'ping'`: echo to every host, up when `reliability` of them answer. */
+export interface PingCheck {
+  readonly hosts: readonly string[];
+  readonly reliability: number;
+}
+
+/** track_script `type 'tcp'`: connect to `port` on every host, up when `reliability` of them accept. */
+export interface TcpCheck {
+  readonly hosts: readonly string[];
+  readonly port: number;
+  readonly reliability: number;
+}
+
+/** track_script `type 'process'` (keepalived's vrrp_track_process): up while `quorum` such processes run. */
+export interface ProcessCheck {
+  readonly name: string;
+  readonly paramMatch?: string;
+  readonly quorum: number;
+}
+
 export interface TrackScriptConfig {
   readonly name: string;
+  /** The command; "" for a native check. */
   readonly script: string;
+  /** Present for `type 'http'`: the daemon requests the URL instead of running a command. */
+  readonly http?: HttpCheck;
+  /** Present for `type 'ping'`. */
+  readonly ping?: PingCheck;
+  /** Present for `type 'tcp'`. */
+  readonly tcp?: TcpCheck;
+  /** Present for `type 'process'`. */
+  readonly process?: ProcessCheck;
   readonly intervalMs: number;
   readonly timeoutMs: number;
   /** The default weight and direction where an instance lists the script without its own. */

@@ -56,11 +56,54 @@ function renderGlobals(g: GlobalsConfig): RenderedOptions {
   if (g.lowerPrioNoAdvert) o.push(["vrrp_lower_prio_no_advert", "1"]);
   if (g.higherPrioSendAdvert) o.push(["vrrp_higher_prio_send_advert", "1"]);
   if (g.handover !== d.handover) o.push(["handover", g.handover]);
+  return [...o, ...renderMail(g.mail)];
+}
+
+function renderMail(m: GlobalsConfig["mail"]): RenderedOptions {
+  const o: RenderedOptions = m.recipients.length === 0 ? [] : [["notification_email", [...m.recipients]]];
+  if (m.from !== undefined) o.push(["notification_email_from", m.from]);
+  if (m.server !== undefined) o.push(["smtp_server", m.server.port === 25 ? m.server.host : `${m.server.host} ${m.server.port}`]);
+  if (m.heloName !== undefined) o.push(["smtp_helo_name", m.heloName]);
+  if (m.connectTimeoutMs !== DEFAULTS.mail.connectTimeoutMs) o.push(["smtp_connect_timeout", formatSeconds(m.connectTimeoutMs)]);
+  if (m.starttls) o.push(["smtp_starttls", "1"]);
+  if (m.username !== undefined) o.push(["smtp_username", m.username]);
+  if (m.passwordFile !== undefined) o.push(["smtp_password_file", m.passwordFile]);
+  if (m.noEmailFaults) o.push(["no_email_faults", "1"]);
+  return o;
+}
+
+function renderHttpCheck(h: NonNullable<TrackScriptConfig["http"]>): RenderedOptions {
+  const o: RenderedOptions = [["type", "http"], ["url", h.url]];
+  if (h.statusCode !== 200) o.push(["status_code", String(h.statusCode)]);
+  if (h.digest !== undefined) o.push(["digest", h.digest]);
+  if (!h.tlsVerify) o.push(["tls_verify", "0"]);
+  return o;
+}
+
+function renderProcessCheck(p: NonNullable<TrackScriptConfig["process"]>): RenderedOptions {
+  const o: RenderedOptions = [["type", "process"], ["process_name", p.name]];
+  if (p.paramMatch !== undefined) o.push(["param_match", p.paramMatch]);
+  if (p.quorum !== 1) o.push(["quorum", String(p.quorum)]);
+  return o;
+}
+
+function renderPingCheck(p: NonNullable<TrackScriptConfig["ping"]>): RenderedOptions {
+  const o: RenderedOptions = [["type", "ping"], ["host", [...p.hosts]]];
+  if (p.reliability !== 1) o.push(["reliability", String(p.reliability)]);
   return o;
 }
 
 function renderTrackScript(s: Omit<TrackScriptConfig, "location">, g: GlobalsConfig): RenderedOptions {
-  const o: RenderedOptions = [["script", s.script]];
+  const o: RenderedOptions =
+    s.http !== undefined
+      ? renderHttpCheck(s.http)
+      : s.ping !== undefined
+        ? renderPingCheck(s.ping)
+        : s.tcp !== undefined
+          ? [["type", "tcp"], ...renderPingCheck(s.tcp).slice(1), ["port", String(s.tcp.port)]]
+          : s.process !== undefined
+            ? renderProcessCheck(s.process)
+            : [["script", s.script]];
   if (s.intervalMs !== 1000) o.push(["interval", formatSeconds(s.intervalMs)]);
   if (s.timeoutMs !== s.intervalMs) o.push(["timeout", formatSeconds(s.timeoutMs)]);
   if (s.weight !== 0) o.push(["weight", String(s.weight)]);

@@ -132,8 +132,9 @@ export const syncGroupSchema: Schema = {
 
 export const trackScriptSchema: Schema = {
   type: "object",
-  doc: "A track_script (keepalived vrrp_script).",
+  doc: "A track_script (keepalived vrrp_script), or a native check vrrpd runs itself.",
   fields: {
+    type: { type: "string", doc: "`script` (a command), or a native check: `http` (HTTP(S) request), `ping` (ICMP echo), `tcp` (TCP connect), `process` (/proc).", enum: ["script", "http", "ping", "tcp", "process"] },
     state: { type: "string", doc: "Result after rise/fall.", enum: ["up", "down", "unknown"] },
     running: bool("A run is in progress."),
     runs: int("Completed runs.", { min: 0 }),
@@ -147,7 +148,8 @@ export const trackScriptSchema: Schema = {
       fields: {
         ok: bool("Exit status 0 within the timeout."),
         exit_code: int("Exit code; null when killed or not started.", { nullable: true }),
-        timed_out: bool("Killed at the timeout."),
+        timed_out: bool("Killed (a native check: cut) at the timeout."),
+        detail: str('What a native check saw, e.g. "HTTP 503, expected 200"; for a script, the tail of its stderr.'),
         duration_ms: num("Run time."),
       },
     },
@@ -181,6 +183,20 @@ export const lagSchema: Schema = {
   },
 };
 
+export const mailSchema: Schema = {
+  type: "object",
+  doc: "E-mail alerts (smtp_alert): delivery runs beside the protocol, so a dead, slow or refusing server shows here and in the log, never in failover timing.",
+  fields: {
+    enabled: bool("Recipients and a server are configured (alerts go out for instances and groups with smtp_alert)."),
+    sent: int("Mails the server accepted.", { min: 0 }),
+    failed_attempts: int("Attempts that failed (refused, timed out, unreachable); each retry counts.", { min: 0 }),
+    dropped: int("Mails given up: retries exhausted, or pushed out of the full queue.", { min: 0 }),
+    queued: int("Mails waiting or being sent.", { min: 0 }),
+    last_error: str("Why the last attempt that failed did; null when none has.", true),
+    last_error_at: int("When it failed, epoch seconds; null when none has.", { nullable: true }),
+  },
+};
+
 export const statusSchema: Schema = {
   type: "object",
   doc: "Daemon and instance status.",
@@ -196,6 +212,7 @@ export const statusSchema: Schema = {
     sync_groups: { type: "map", key: "group name", doc: "Sync groups (only the requested instance's group when `instance` is given).", values: syncGroupSchema },
     track_scripts: { type: "map", key: "script name", doc: "Track scripts (only those the requested instance tracks when `instance` is given).", values: trackScriptSchema },
     unknown_vrid: { type: "map", key: '"<device>/ipv4" or "<device>/ipv6"', doc: "Adverts received for VRIDs nobody here runs (keepalived vrid_err).", values: int("Count.", { min: 0 }) },
+    mail: mailSchema,
   },
 };
 

@@ -93,6 +93,20 @@ export const METHODS = {
     errors: ["invalid_argument", "unknown_error"],
     example: {},
   },
+  test_mail: {
+    doc: "Send one test mail now to globals' notification_email through smtp_server, outside the alert queue and without retry; the reply waits for the server, at most 3 × smtp_connect_timeout.",
+    args: {},
+    reply: {
+      type: "object",
+      doc: "The server accepted the mail.",
+      fields: {
+        sent: { type: "boolean", doc: "Always true (a failure is an error reply)." },
+        recipients: { type: "array", doc: "Where it went.", items: { type: "string", doc: "An e-mail address." } },
+      },
+    },
+    errors: ["unknown_error"],
+    example: {},
+  },
   handoff: {
     doc: "Prepare an upgrade or restart: the next stop within `within` seconds hands off to the daemon started right after it instead of handing over to the backup. Masters send a last advert and keep their addresses; the new daemon resumes them as master if it is up within three advert intervals (0 transitions on the LAN). `/etc/init.d/vrrpd restart` and the package's upgrade call it.",
     args: {

@@ -73,6 +73,15 @@ export class StatusBuilder {
       sync_groups: Object.fromEntries(groups.map((g) => [g.name, { state: g.state, members: [...g.members] }])),
       track_scripts: Object.fromEntries(scripts.map((s) => [s.name, trackScript(s)])),
       unknown_vrid: { ...rs.unknownVrid },
+      mail: {
+        enabled: rs.mail.enabled,
+        sent: rs.mail.sent,
+        failed_attempts: rs.mail.failedAttempts,
+        dropped: rs.mail.dropped,
+        queued: rs.mail.queued,
+        last_error: rs.mail.lastError,
+        last_error_at: rs.mail.lastErrorAtMs === null ? null : epochS(rs.mail.lastErrorAtMs),
+      },
     };
   }
 
@@ -144,12 +153,13 @@ function tracked(e: TrackEffect): JsonValue {
 function trackScript(s: TrackScriptStatus): JsonValue {
   const r = s.lastResult;
   return {
+    type: s.type,
     state: s.state,
     running: s.running,
     runs: s.runs,
     failures: s.failures,
     timeouts: s.timeouts,
     skipped_overlaps: s.skippedOverlaps,
-    last_result: r === null ? null : { ok: r.ok, exit_code: r.exitCode, timed_out: r.timedOut, duration_ms: ms(r.durationMs) },
+    last_result: r === null ? null : { ok: r.ok, exit_code: r.exitCode, timed_out: r.timedOut, duration_ms: ms(r.durationMs), detail: r.detail },
   };
 }

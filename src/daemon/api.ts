@@ -12,6 +12,7 @@ import { checkArgs } from "./api-schema.ts";
 import type { InstanceFacts } from "./api-status.ts";
 import { StatusBuilder, configJson } from "./api-status.ts";
 import type { DaemonFacts } from "./daemon-facts.ts";
+import type { TestMailResult } from "./mail/mail-service.ts";
 import type { RuntimeConfig, RuntimeStatus } from "./runtime.ts";
 import { vipStrings } from "./runtime.ts";
 
@@ -24,6 +25,7 @@ export interface ApiRuntime {
   status(): RuntimeStatus;
   control<R>(call: (engine: Engine, now: number) => { result: R; outputs: Output[] }): R;
   resetCounters(instance?: string): ControlResult;
+  testMail(): Promise<TestMailResult>;
 }
 
 export type ReloadResult = { readonly ok: true } | { readonly ok: false; readonly error: string };
@@ -87,6 +89,8 @@ export class VrrpApi {
         return this.reload();
       case "reset_counters":
         return this.resetCounters(optionalString(args["instance"]));
+      case "test_mail":
+        return this.testMail();
       case "handoff": {
         const within = Number(args["within"]);
         return okReply({ masters: [...this.deps.handoff(within * 1000)], within });
@@ -126,6 +130,11 @@ export class VrrpApi {
       .catch((e: unknown) => fail("unknown_error", `reload failed: ${e instanceof Error ? e.message : String(e)}`))
       .finally(() => (this.reloading = undefined));
     return this.reloading;
+  }
+
+  private async testMail(): Promise<ApiReply> {
+    const r = await this.deps.runtime.testMail();
+    return r.sent ? okReply({ sent: true, recipients: [...r.recipients] }) : fail("unknown_error", `test mail not sent: ${r.error}`);
   }
 
   private resetCounters(instance: string | undefined): ApiReply {

@@ -2,7 +2,9 @@
 // users resolved to uid/gid, notify scripts keyed by instance and group, hotplug paths.
 import { resolveDevices } from "../config/resolve.ts";
 import type { DaemonConfig } from "../config/model.ts";
+import { hostname } from "node:os";
 import type { Logger } from "./log.ts";
+import { mailEnabled, type MailRuntimeConfig } from "./mail/mail-service.ts";
 import type { RuntimeConfig } from "./runtime.ts";
 import { resolveUser } from "./users.ts";
 
@@ -31,6 +33,10 @@ export function toRuntimeConfig(config: DaemonConfig, deviceOf: (network: string
     rise: s.rise,
     fall: s.fall,
     initFail: s.initFail,
+    http: s.http,
+    ping: s.ping,
+    tcp: s.tcp,
+    process: s.process,
     identity: identity(s.user ?? config.globals.scriptUser, s.group ?? config.globals.scriptGroup),
   }));
   const notify = Object.fromEntries([
@@ -39,10 +45,24 @@ export function toRuntimeConfig(config: DaemonConfig, deviceOf: (network: string
   ]);
   return {
     core,
+    mail: mailConfig(config, logger),
     trackScripts,
     notify,
     notifyTimeoutMs: NOTIFY_TIMEOUT_MS,
     scriptIdentity: identity(config.globals.scriptUser, config.globals.scriptGroup),
     ...(config.globals.hotplug ? { hotplugDir: paths.hotplugDir, userHook: paths.userHook } : {}),
   };
+}
+
+/** Who gets alerts; a smtp_alert that cannot be honoured is said once, at load. */
+function mailConfig(config: DaemonConfig, logger: Logger): MailRuntimeConfig | undefined {
+  const instances = Object.values(config.instances).filter((m) => m.smtpAlert).map((m) => m.name);
+  const groups = Object.fromEntries(Object.values(config.syncGroups).filter((g) => g.smtpAlert).map((g) => [g.name, [...g.members]]));
+  const wanted = instances.length > 0 || Object.keys(groups).length > 0;
+  if (wanted && !mailEnabled(config.globals.mail)) {
+    logger.log("warning", "smtp_alert is set but globals has no notification_email or no smtp_server: no alert mail will be sent");
+  }
+  // Without smtp_alert anywhere, the settings are still kept: `test_mail` checks them before any alert is on.
+  if (!wanted && !mailEnabled(config.globals.mail)) return undefined;
+  return { settings: config.globals.mail, routerId: config.globals.routerId ?? hostname(), instances, groups };
 }

@@ -11,6 +11,8 @@ import { FailoverRehearsal } from "./failover-rehearsal.ts";
 import type { DataPlane } from "./data-plane.ts";
 import { DeadlineTimer, type LagStats } from "./deadline-timer.ts";
 import type { Logger } from "./log.ts";
+import type { MasterNow } from "./mail/alert-message.ts";
+import { MailService, type MailRuntimeConfig, type MailServiceStatus, type TestMailResult } from "./mail/mail-service.ts";
 import { NotifyDispatcher, type NotifyOptions, type NotifyScripts, type NotifyState } from "./notify.ts";
 import { TrackScripts, type TrackScriptSpec, type TrackScriptStatus } from "./track-scripts.ts";
 import type { Identity } from "./users.ts";
@@ -24,6 +26,8 @@ export interface RuntimeConfig {
   readonly scriptIdentity?: Identity | undefined;
   readonly hotplugDir?: string | undefined;
   readonly userHook?: string | undefined;
+  /** E-mail alerts; undefined (or no recipient or server) sends none. */
+  readonly mail?: MailRuntimeConfig | undefined;
 }
 
 /** A state change as the outside world hears it: ubus `vrrp.state`, notify scripts, logs. */
@@ -40,6 +44,7 @@ export interface StateEvent {
 export interface RuntimeStatus extends EngineStatus {
   readonly lag: LagStats;
   readonly trackScripts: readonly TrackScriptStatus[];
+  readonly mail: MailServiceStatus;
 }
 
 const NOTIFY_STATE: Record<string, NotifyState | undefined> = { master: "MASTER", backup: "BACKUP", fault: "FAULT", initialize: "STOP" };
@@ -50,6 +55,7 @@ export class Runtime {
   private readonly timer: DeadlineTimer;
   private trackScripts: TrackScripts;
   private readonly notifier: NotifyDispatcher;
+  private readonly mail: MailService;
   /** Address changes run one at a time per instance, so a remove can never overtake the add before it. */
   private readonly addressQueues = new Map<string, Promise<void>>();
   private stopping: { resolve: () => void } | undefined;
@@ -84,6 +90,7 @@ export class Runtime {
     this.timer = new DeadlineTimer((now, lagMs) => this.onTimer(now, lagMs), clock, dataPlane.preciseTimer);
     this.trackScripts = this.newTrackScripts(config);
     this.notifier = this.newNotifier(config);
+    this.mail = new MailService(config.mail, logger, (name) => this.masterOf(name));
   }
 
   /**
@@ -98,6 +105,7 @@ export class Runtime {
     this.engine = new Engine(config.core);
     this.trackScripts = this.newTrackScripts(config);
     this.notifier.setOptions(this.notifyOptions(config));
+    this.mail.configure(config.mail);
   }
 
   /**
@@ -128,6 +136,7 @@ export class Runtime {
     this.timer.disarm();
     await Promise.all(this.addressQueues.values());
     await this.notifier.drain();
+    this.mail.close();
     const instances = this.config.core.instances.filter((i) => masters.includes(i.name)).map(handedOff);
     return { format: "vrrpd-handoff/1", lastAdvertMonotonicMs, instances };
   }
@@ -145,6 +154,7 @@ export class Runtime {
     for (const notify of this.deferredStops) notify();
     this.deferredStops = [];
     await this.notifier.drain();
+    await this.mail.stop();
   }
 
   /** Hitless reload with an already-validated config. */
@@ -155,6 +165,7 @@ export class Runtime {
     this.config = config;
     this.smallestIntervalMs = smallestInterval(config);
     this.notifier.setOptions(this.notifyOptions(config));
+    this.mail.configure(config.mail);
     this.apply(this.engine.reconfigure(this.clock(), config.core));
     this.rehearsal.run(config.core); // plays only a kind of instance the reload brought in
     await this.listen();
@@ -163,7 +174,7 @@ export class Runtime {
   }
 
   status(): RuntimeStatus {
-    return { ...this.engine.status(this.clock()), lag: this.timer.lag, trackScripts: this.trackScripts.status() };
+    return { ...this.engine.status(this.clock()), lag: this.timer.lag, trackScripts: this.trackScripts.status(), mail: this.mail.status() };
   }
 
   /** Run a core control call (switchover, priority override) and carry out what it produced. */
@@ -183,6 +194,11 @@ export class Runtime {
     else this.networkDown.add(device);
     const link = this.kernelLinks.get(device);
     if (link) this.onLink(device, link);
+  }
+
+  /** `test_mail`: one mail now through the configured server; resolves with the outcome, never rejects. */
+  testMail(): Promise<TestMailResult> {
+    return this.mail.sendTest();
   }
 
   resetCounters(instance?: string): ReturnType<Engine["resetCounters"]> {
@@ -299,6 +315,7 @@ export class Runtime {
     const state = NOTIFY_STATE[output.to];
     const scripts = this.config.notify[output.instance];
     if (!state) return;
+    this.mail.onTransition({ instance: output.instance, from: output.from.toUpperCase(), to: state, reason: output.reason, device: event.device, vips: event.virtualIpaddress });
     const notify = (): void =>
       this.notifier.notify(
         { type: "INSTANCE", name: output.instance, state, previous: NOTIFY_STATE[output.from] ?? output.from.toUpperCase(), reason: output.reason, priority: output.priority, device: event.device, vips: event.virtualIpaddress },
@@ -362,6 +379,14 @@ export class Runtime {
 
   private newTrackScripts(config: RuntimeConfig): TrackScripts {
     return new TrackScripts(config.trackScripts, (name, state) => this.onTrack(name, state), this.logger);
+  }
+
+  /** Who is master of `instance` now, for the alert mail (asked once per mail window, not per transition). */
+  private masterOf(name: string): MasterNow | undefined {
+    const i = this.engine.status(this.clock()).instances.find((s) => s.name === name);
+    if (i === undefined) return undefined;
+    if (i.state === "master") return { self: true, priority: i.effectivePriority };
+    return { self: false, address: i.masterAddress, priority: i.masterPriority };
   }
 
   private newNotifier(config: RuntimeConfig): NotifyDispatcher {

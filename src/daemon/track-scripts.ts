@@ -1,11 +1,17 @@
 // keepalived's vrrp_script: each script runs every `interval`, never overlapping its previous run, killed
 // with its process group after `timeout` (a failure), and its results pass through rise/fall before the
 // protocol core hears "up" or "down". Nothing here can block the protocol: runs are child processes.
+import { setMaxListeners } from "node:events";
 import { ScriptHealth } from "../vrrp/script-health.ts";
 import type { TrackState } from "../vrrp/tracking.ts";
 import { parseCommand } from "./command.ts";
 import type { Logger } from "./log.ts";
 import { runProcess, type RunResult } from "./run-process.ts";
+import type { HttpCheck, PingCheck, ProcessCheck, TcpCheck } from "../config/model.ts";
+import { runHttpCheck } from "./trackers/http-check.ts";
+import { runPingCheck } from "./trackers/ping-check.ts";
+import { runProcessCheck } from "./trackers/process-check.ts";
+import { runTcpCheck } from "./trackers/tcp-check.ts";
 import type { Identity } from "./users.ts";
 
 export interface TrackScriptSpec {
@@ -17,17 +23,26 @@ export interface TrackScriptSpec {
   readonly fall: number;
   readonly initFail: boolean;
   readonly identity?: Identity | undefined;
+  /** A native HTTP(S) check run inside the daemon instead of `script`. */
+  readonly http?: HttpCheck | undefined;
+  /** A native ICMP echo check run inside the daemon instead of `script`. */
+  readonly ping?: PingCheck | undefined;
+  /** A native TCP connect check run inside the daemon instead of `script`. */
+  readonly tcp?: TcpCheck | undefined;
+  /** A native /proc process check run inside the daemon instead of `script`. */
+  readonly process?: ProcessCheck | undefined;
 }
 
 export interface TrackScriptStatus {
   readonly name: string;
+  readonly type: "script" | "http" | "ping" | "tcp" | "process";
   readonly state: TrackState;
   readonly running: boolean;
   readonly runs: number;
   readonly failures: number;
   readonly timeouts: number;
   readonly skippedOverlaps: number;
-  readonly lastResult: { readonly ok: boolean; readonly exitCode: number | null; readonly timedOut: boolean; readonly durationMs: number } | null;
+  readonly lastResult: { readonly ok: boolean; readonly exitCode: number | null; readonly timedOut: boolean; readonly durationMs: number; readonly detail: string } | null;
 }
 
 class Tracker {
@@ -57,6 +72,8 @@ export class TrackScripts {
     private readonly logger: Logger,
   ) {
     for (const spec of specs) this.trackers.set(spec.name, new Tracker(spec));
+    // Every run in progress listens on the one abort signal: a hundred native checks are a hundred listeners.
+    setMaxListeners(0, this.abort.signal);
   }
 
   start(): void {
@@ -75,13 +92,14 @@ export class TrackScripts {
   status(): TrackScriptStatus[] {
     return [...this.trackers.values()].map((t) => ({
       name: t.spec.name,
+      type: typeOf(t.spec),
       state: t.health.state,
       running: t.running,
       runs: t.runs,
       failures: t.failures,
       timeouts: t.timeouts,
       skippedOverlaps: t.skippedOverlaps,
-      lastResult: t.lastResult ? { ok: t.lastResult.ok, exitCode: t.lastResult.exitCode, timedOut: t.lastResult.timedOut, durationMs: t.lastResult.durationMs } : null,
+      lastResult: t.lastResult ? { ok: t.lastResult.ok, exitCode: t.lastResult.exitCode, timedOut: t.lastResult.timedOut, durationMs: t.lastResult.durationMs, detail: t.lastResult.stderrTail } : null,
     }));
   }
 
@@ -98,7 +116,18 @@ export class TrackScripts {
       return;
     }
     tracker.running = true;
-    void runProcess(parseCommand(tracker.spec.script), { timeoutMs: tracker.spec.timeoutMs, identity: tracker.spec.identity, signal: this.abort.signal }).then((result) => {
+    const { http, ping, tcp, process: proc, timeoutMs } = tracker.spec;
+    const run =
+      http !== undefined
+        ? runHttpCheck(http, timeoutMs, this.abort.signal)
+        : ping !== undefined
+          ? runPingCheck(ping, timeoutMs, this.abort.signal)
+          : tcp !== undefined
+            ? runTcpCheck(tcp, timeoutMs, this.abort.signal)
+            : proc !== undefined
+              ? runProcessCheck(proc, timeoutMs)
+              : runProcess(parseCommand(tracker.spec.script), { timeoutMs, identity: tracker.spec.identity, signal: this.abort.signal });
+    void run.then((result) => {
       tracker.running = false;
       if (this.stopped) return;
       this.record(tracker, result);
@@ -112,7 +141,13 @@ export class TrackScripts {
     if (result.timedOut) tracker.timeouts++;
     const changed = tracker.health.record(result.ok);
     if (changed === undefined) return;
-    const why = result.timedOut
+    const why = tracker.spec.http !== undefined
+      ? `${tracker.spec.http.url}: ${result.stderrTail}`
+      : tracker.spec.ping !== undefined
+        ? `ping ${result.stderrTail}`
+        : tracker.spec.tcp !== undefined || tracker.spec.process !== undefined
+          ? result.stderrTail
+          : result.timedOut
       ? `timed out after ${tracker.spec.timeoutMs} ms (process group killed)`
       : result.spawnError
         ? `could not start: ${result.spawnError}`
@@ -120,4 +155,12 @@ export class TrackScripts {
     this.logger.log(changed === "up" ? "info" : "warning", `track_script ${tracker.spec.name} is now ${changed} (${why})`);
     this.onChange(tracker.spec.name, changed);
   }
+}
+
+function typeOf(spec: TrackScriptSpec): TrackScriptStatus["type"] {
+  if (spec.http !== undefined) return "http";
+  if (spec.ping !== undefined) return "ping";
+  if (spec.tcp !== undefined) return "tcp";
+  if (spec.process !== undefined) return "process";
+  return "script";
 }

@@ -13,7 +13,8 @@ const STRICT = `${FIXTURE_DIR}keepalived-all-keywords-strict.conf`;
 const GLOBAL_IMPORTED = [
   "router_id", "vrrp_version", "vrrp_mcast_group4", "vrrp_mcast_group6", "vrrp_garp_master_repeat", "vrrp_garp_master_delay", "vrrp_garp_lower_prio_repeat",
   "vrrp_garp_lower_prio_delay", "vrrp_garp_master_refresh", "vrrp_garp_master_refresh_repeat", "vrrp_lower_prio_no_advert", "vrrp_higher_prio_send_advert",
-  "v3_checksum_as_v2", "script_user", "enable_script_security", "vrrp_startup_delay",
+  "v3_checksum_as_v2", "script_user", "enable_script_security", "vrrp_startup_delay", "smtp_server", "smtp_helo_name", "smtp_connect_timeout", "smtp_alert",
+  "smtp_alert_vrrp", "notification_email", "notification_email_from",
 ];
 const GLOBAL_REPORTED = [
   "default_interface", "vrrp_garp_interval", "vrrp_gna_interval", "vrrp_min_garp", "vrrp_garp_extra_if", "vrrp_down_timer_adverts", "nftables", "nftables_priority",
@@ -25,8 +26,7 @@ const GLOBAL_REPORTED = [
   "vrrp_netlink_monitor_rcv_bufs_force", "vrrp_rx_bufs_policy", "vrrp_rx_bufs_multiplier", "vrrp_delay_after_boot", "log_unknown_vrids", "vmac_prefix",
   "vmac_addr_prefix", "reload_check_config", "include_check", "reload_time_file", "reload_repeat", "reload_file", "data_use_instance", "state_file_location",
   "stats_file_location", "json_file_location", "json_version", "startup_script", "startup_script_timeout", "shutdown_script", "shutdown_script_timeout",
-  "smtp_server", "smtp_helo", "smtp_connect_timeout", "smtp_alert", "smtp_alert_vrrp", "notification_email", "notification_email_from", "net_namespace",
-  "instance", "child_wait_time", "linkbeat_use_polling",
+  "net_namespace", "instance", "child_wait_time", "linkbeat_use_polling",
 ];
 const SCRIPT_IMPORTED = ["script", "interval", "timeout", "weight", "rise", "fall", "user", "init_fail"];
 /** [keyword, the instance block it is in] */
@@ -81,6 +81,15 @@ describe("every keepalived VRRP keyword is imported or reported", () => {
       ["gw-a", 2, "224.0.0.18", "ff02::12", true, true, true, "nobody", "nogroup", true, 5500],
     );
     assert.deepEqual(g.garp, { masterDelayMs: 4000, masterRepeat: 3, masterRefreshMs: 30_000, masterRefreshRepeat: 2, lowerPrioDelayMs: 6000, lowerPrioRepeat: 2 });
+    assert.deepEqual(g.mail, {
+      recipients: ["ops@example.com"],
+      from: "gw-a@example.com",
+      server: { host: "192.0.2.25", port: 25 },
+      heloName: "gw-a.example.com",
+      connectTimeoutMs: 30_000,
+      starttls: false,
+      noEmailFaults: false,
+    });
   });
 
   it("vrrp_script", () => {

@@ -52,12 +52,13 @@ describe("import of OpenWrt's /etc/config/keepalived", () => {
     assert.deepEqual(config.core.instances[0]?.garp, { masterDelayMs: 2000, masterRepeat: 3, masterRefreshMs: 60_000, masterRefreshRepeat: 2, lowerPrioDelayMs: 5000, lowerPrioRepeat: 5 });
     const { location: _g, ...group } = config.syncGroups["G1"] ?? assert.fail("G1");
     assert.deepEqual(group, { name: "G1", members: ["lan", "wan"], notify: {}, smtpAlert: true, trackingWeight: true });
+    // global_defs' SMTP settings are imported (they were "vrrpd sends no e-mail" before issue #14).
+    assert.deepEqual(config.globals.mail, { recipients: ["ops@example.com"], from: "gw@example.com", server: { host: "192.0.2.25", port: 25 }, connectTimeoutMs: 30_000, starttls: false, noEmailFaults: false });
   });
 
   it("reports every quirk and every dropped setting at its UCI line", () => {
     const expected: [string, string, string?][] = [
       ["option alt_config_file", "alt_config_file"],
-      ["list notification_email", "notification_email"],
       ["option linkbeat_use_polling", "linkbeat_use_polling"],
       ["option scope 'link'", "route"],
       ["option fail", "fail"],

@@ -71,6 +71,7 @@ describe("model: defaults follow keepalived", () => {
       enabled: true, logLevel: "info", startupDelayMs: 0, hotplug: true, controlSocket: "/run/vrrpd/control.sock", enableScriptSecurity: false,
       vrrpVersion: 2, v3ChecksumAsV2: false, multicastGroup4: "224.0.0.18", multicastGroup6: "ff02::12", garp: DEFAULT_GARP,
       lowerPrioNoAdvert: false, higherPrioSendAdvert: false, handover: "make-before-break",
+      mail: { recipients: [], connectTimeoutMs: 30_000, starttls: false, noEmailFaults: false },
     });
     const named = configOf(uci("config globals 'globals'", "\toption router_id 'gw-a'", "\toption script_user 'vrrp nogroup'", "\toption enabled 'no'"));
     assert.deepEqual([named.globals.routerId, named.globals.scriptUser, named.globals.scriptGroup, named.globals.enabled], ["gw-a", "vrrp", "nogroup", false]);

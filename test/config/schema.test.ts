@@ -70,7 +70,11 @@ describe("schema", () => {
   it("maps every option with a keepalived equivalent, and keeps vrrpd-only options few", () => {
     const own = all.filter(({ o }) => o.keepalived === undefined).map(({ type, o }) => `${type}.${o.name}`);
     assert.deepEqual(own.sort(), [
-      "globals.control_socket", "globals.enabled", "globals.handover", "globals.hotplug", "globals.log_level", "instance.device", "instance.enabled", "instance.handover",
+      "globals.control_socket", "globals.enabled", "globals.handover", "globals.hotplug", "globals.log_level",
+      // Beyond keepalived's SMTP client: TLS and AUTH, the password in a root-only file.
+      "globals.smtp_password_file", "globals.smtp_starttls", "globals.smtp_username", "instance.device", "instance.enabled", "instance.handover",
+      // Native checks (issue #14): which kind, ping targets (mwan3's track_ip and reliability), https certificate checking.
+      "track_script.host", "track_script.reliability", "track_script.tls_verify", "track_script.type",
     ]);
   });
 });

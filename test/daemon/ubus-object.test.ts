@@ -104,6 +104,7 @@ describe("ubus object vrrp against the broker", () => {
       set_priority: { instance: 3, priority: 5 },
       switchover: { instance: 3, hold_off: 5 },
       reload: {},
+      test_mail: {},
       handoff: { within: 5 },
       reset_counters: { instance: 3 },
     });

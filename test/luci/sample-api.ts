@@ -50,6 +50,8 @@ export function sampleApi(): SampleApi {
           return Promise.resolve(ok({ instances: [instance] }));
         case "handoff":
           return Promise.resolve(ok({ masters: ["lan"], within: Number(args["within"] ?? 60) }));
+        case "test_mail":
+          return Promise.resolve(ok({ sent: true, recipients: ["ops@example.com"] }));
       }
     },
   };

@@ -1,7 +1,7 @@
 // `config globals` to GlobalsConfig. Absent section: every default.
 import type { GarpConfig, Handover } from "../../vrrp/model.ts";
-import { effectiveBool, effectiveNumber, effectiveString, stringOf } from "../access.ts";
-import type { GlobalsConfig, LogLevel } from "../model.ts";
+import { effectiveBool, effectiveNumber, effectiveString, stringOf, stringsOf } from "../access.ts";
+import type { GlobalsConfig, LogLevel, MailSettings } from "../model.ts";
 import type { ReadSection } from "../read.ts";
 import { words } from "../values/scalar.ts";
 
@@ -43,5 +43,29 @@ export function buildGlobals(g: ReadSection | undefined): GlobalsConfig {
     lowerPrioNoAdvert: bool("vrrp_lower_prio_no_advert"),
     higherPrioSendAdvert: bool("vrrp_higher_prio_send_advert"),
     handover: str("handover") as Handover,
+    mail: mailOf(g),
+  };
+}
+
+/** keepalived's default SMTP port. */
+const SMTP_PORT = 25;
+
+function mailOf(g: ReadSection | undefined): MailSettings {
+  const text = (name: string): string | undefined => (g === undefined ? undefined : stringOf(g, name));
+  const [host, port] = words(text("smtp_server") ?? "");
+  const from = text("notification_email_from");
+  const heloName = text("smtp_helo_name");
+  const username = text("smtp_username");
+  const passwordFile = text("smtp_password_file");
+  return {
+    recipients: g === undefined ? [] : stringsOf(g, "notification_email").map((r) => r.value),
+    ...(from === undefined ? {} : { from }),
+    ...(host === undefined ? {} : { server: { host, port: port === undefined ? SMTP_PORT : Number(port) } }),
+    ...(heloName === undefined ? {} : { heloName }),
+    connectTimeoutMs: effectiveNumber(g, "globals", "smtp_connect_timeout", g),
+    starttls: effectiveBool(g, "globals", "smtp_starttls", g),
+    ...(username === undefined ? {} : { username }),
+    ...(passwordFile === undefined ? {} : { passwordFile }),
+    noEmailFaults: effectiveBool(g, "globals", "no_email_faults", g),
   };
 }

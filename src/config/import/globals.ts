@@ -4,6 +4,7 @@
 import type { KeepalivedNode } from "../keepalived/types.ts";
 import { parseIpAddress } from "../values/scalar.ts";
 import { STRICT_MODE_EFFECTS } from "./instance-rules.ts";
+import { MAIL_READERS } from "./mail.ts";
 import { GLOBAL_NOT_IMPORTED } from "./not-imported.ts";
 import { argOf, noBlock, reportOther } from "./other-keywords.ts";
 import type { ImportReport } from "./report.ts";
@@ -88,10 +89,22 @@ export function importGlobals(blocks: readonly KeepalivedNode[], report: ImportR
   const values = new Map<string, string>([["enabled", enabled]]);
   let strict = false;
   let smtpAlert: boolean | undefined;
+  const recipients: string[] = [];
   const set = (option: string, value: string): void => void values.set(option, value);
+  const add = (_option: string, value: string): void => void (recipients.includes(value) || recipients.push(value));
   for (const node of blocks.flatMap((b) => b.children ?? [])) {
     const reader = Object.hasOwn(READERS, node.keyword) ? READERS[node.keyword] : undefined;
-    if (reader !== undefined) {
+    const mailReader = Object.hasOwn(MAIL_READERS, node.keyword) ? MAIL_READERS[node.keyword] : undefined;
+    if (mailReader !== undefined) {
+      if (node.keyword !== "notification_email") noBlock(node, report);
+      mailReader(node, set, report, add);
+    } else if (node.keyword === "smtp_alert" || node.keyword === "smtp_alert_vrrp") {
+      // Not an option of its own: the default of every instance's and group's smtp_alert, written there.
+      noBlock(node, report);
+      const on = flagValue(node);
+      if (on === undefined) report.error(node, node.keyword, `'${node.args[0] ?? ""}' is not on/off (true/false, yes/no); ignored`);
+      else if (node.keyword === "smtp_alert_vrrp" || smtpAlert === undefined) smtpAlert = on;
+    } else if (reader !== undefined) {
       noBlock(node, report);
       reader(node, set, report);
     } else if (node.keyword === "vrrp_strict") {
@@ -100,13 +113,11 @@ export function importGlobals(blocks: readonly KeepalivedNode[], report: ImportR
     } else if (node.keyword === "vrrp_down_timer_adverts") {
       report.notImported(node, node.keyword, "vrrpd's master down timer is always 3 advert intervals (the RFC value); every router of a virtual router must agree, so set the others to 3 too");
     } else {
-      if (node.keyword === "smtp_alert" || node.keyword === "smtp_alert_vrrp") {
-        const on = flagValue(node);
-        if (on !== undefined && (node.keyword === "smtp_alert_vrrp" || smtpAlert === undefined)) smtpAlert = on;
-      }
-      reportOther(node, GLOBAL_NOT_IMPORTED, [...Object.keys(READERS), "vrrp_strict", "vrrp_down_timer_adverts"], "global_defs", report);
+      reportOther(node, GLOBAL_NOT_IMPORTED, [...Object.keys(READERS), ...Object.keys(MAIL_READERS), "smtp_alert", "smtp_alert_vrrp", "vrrp_strict", "vrrp_down_timer_adverts"], "global_defs", report);
     }
   }
   const context: GlobalContext = { vrrpVersion: values.get("vrrp_version") === "3" ? 3 : 2, strict, smtpAlert };
-  return { draft: { type: "globals", name: "globals", options: [...values] }, context };
+  const options: [string, string | string[]][] = [...values];
+  if (recipients.length > 0) options.push(["notification_email", recipients]);
+  return { draft: { type: "globals", name: "globals", options }, context };
 }

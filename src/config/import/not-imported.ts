@@ -13,7 +13,6 @@ type Table = Readonly<Record<string, NotImported>>;
 const of = (why: string, keywords: readonly string[], severity?: Severity): Table =>
   Object.fromEntries(keywords.map((k) => [k, severity === undefined ? { why } : { why, severity }]));
 
-const NO_MAIL = "vrrpd sends no e-mail; run a notify script or a hook in /etc/hotplug.d/vrrp/ that sends it";
 const NO_LVS = "vrrpd does VRRP only; LVS/IPVS load balancing needs keepalived's checker (keepalived --check) or ipvsadm";
 const NO_VMAC =
   "vrrpd uses the interface's own MAC address (no macvlan): failover still works through gratuitous ARP / unsolicited NA, but hosts see the router's MAC change";
@@ -22,7 +21,7 @@ const USE_UBUS = "use the ubus event vrrp.state (`ubus listen vrrp.state`) or a 
 const TRACK_ONLY_SCRIPTS = "only interfaces and scripts can be tracked; write a vrrp_script (config track_script) that does this check";
 
 export const GLOBAL_NOT_IMPORTED: Table = {
-  ...of(NO_MAIL, ["notification_email", "notification_email_from", "smtp_server", "smtp_helo", "smtp_connect_timeout", "smtp_alert", "smtp_alert_vrrp", "smtp_alert_checker", "email_faults", "no_email_faults"]),
+  ...of("vrrpd sends no SMTP alert for LVS checkers (it does VRRP only)", ["smtp_alert_checker", "no_checker_emails"]),
   ...of("vrrpd has no SNMP agent; state and counters are on ubus (`ubus call vrrp status`) and `vrrpd status`", ["enable_traps", "snmp_socket", "enable_snmp_vrrp", "enable_snmp_keepalived", "enable_snmp_rfc", "enable_snmp_rfcv2", "enable_snmp_rfcv3", "enable_snmp_checker"]),
   ...of("vrrpd has no D-Bus interface; use ubus (`ubus call vrrp status`)", ["enable_dbus", "dbus_service_name", "dbus_no_interface_name"]),
   ...of(NO_LVS, ["lvs_id", "lvs_sync_daemon", "lvs_flush", "lvs_flush_onstop", "lvs_timeouts", "lvs_notify_fifo", "lvs_notify_fifo_script", "checker_priority", "checker_no_swap", "checker_cpu_affinity", "checker_rt_priority", "checker_rlimit_rttime", "checker_process_name", "checker_log_all_failures", "nftables_ipvs", "ipvs_process_name", "smtp_alert_checker", "bfd_priority", "bfd_no_swap", "bfd_cpu_affinity", "bfd_rt_priority", "bfd_rlimit_rttime", "bfd_process_name"]),
@@ -42,7 +41,7 @@ export const GLOBAL_NOT_IMPORTED: Table = {
   ...of("run one vrrpd per network namespace, each with its own configuration", ["net_namespace", "net_namespace_ipvs", "namespace_with_ipsets", "instance"]),
   ...of("use globals.startup_delay", ["vrrp_delay_after_boot"]),
   ...of("vrrpd needs each instance's interface; keepalived used this only for addresses without one", ["default_interface"]),
-  ...of("no vrrpd equivalent", ["log_unknown_vrids", "child_wait_time", "process_names", "process_name", "vrrp_process_name", "use_pid_dir", "set_supplementary_groups", "random_seed", "umask", "no_checker_emails", "vrrp_startup_delay_after_boot", "vrrp_track_process_delay"]),
+  ...of("no vrrpd equivalent", ["log_unknown_vrids", "child_wait_time", "process_names", "process_name", "vrrp_process_name", "use_pid_dir", "set_supplementary_groups", "random_seed", "umask", "vrrp_startup_delay_after_boot", "vrrp_track_process_delay"]),
 };
 
 export const INSTANCE_NOT_IMPORTED: Table = {

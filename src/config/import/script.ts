@@ -1,6 +1,7 @@
 // vrrp_script NAME { … } → `config track_script 'NAME'`. Same defaults (interval 1 s, timeout = interval,
 // weight 0 = fault while failing, rise 1, fall 1), so only what was written is written.
 import type { KeepalivedNode } from "../keepalived/types.ts";
+import { nativeHttpSuggestion, nativePingSuggestion } from "./native-suggest.ts";
 import { argOf, noBlock, reportOther } from "./other-keywords.ts";
 import type { ImportReport } from "./report.ts";
 import type { Namer, SectionDraft } from "./uci-draft.ts";
@@ -56,6 +57,8 @@ export function importScript(block: KeepalivedNode, namer: Namer, report: Import
         if (/\/dev\/(tcp|udp)\//.test(command)) {
           report.warning(node, node.keyword, "uses bash's /dev/tcp redirection: /bin/sh (busybox ash on OpenWrt) has none, so this check always fails there; use `nc -z HOST PORT` or `/bin/bash -c '...'`");
         }
+        const native = nativeHttpSuggestion(command) ?? nativePingSuggestion(command);
+        if (native !== undefined) report.warning(node, node.keyword, `imported as a script; it could run inside vrrpd without forking every interval: ${native} instead of option script`);
         options.set("script", command);
         break;
       }

@@ -1,6 +1,7 @@
 // `config globals 'globals'`: daemon-wide settings and the defaults every instance inherits (keepalived's
 // global_defs). The vrrp_* names are keepalived's, so an imported global_defs block reads the same.
 import { HANDOVER_MODES } from "./handover.ts";
+import { NOTIFICATION_OPTIONS } from "./notifications.ts";
 import type { SectionSpec } from "./types.ts";
 
 const seconds = (minMs: number, maxMs: number, stepMs: number) => ({ kind: "duration", unit: "s", minMs, maxMs, stepMs }) as const;
@@ -14,6 +15,7 @@ export const GLOBALS: SectionSpec = {
     { name: "general", title: "General" },
     { name: "defaults", title: "Instance defaults" },
     { name: "scripts", title: "Scripts" },
+    { name: "notifications", title: "Notifications" },
   ],
   options: [
     {
@@ -179,5 +181,6 @@ export const GLOBALS: SectionSpec = {
       keepalived: "enable_script_security",
       luci: { tab: "scripts", widget: "Flag" },
     },
+    ...NOTIFICATION_OPTIONS,
   ],
 };

@@ -33,7 +33,7 @@ export function notifyOptions(subject: string): OptionSpec[] {
       name: "smtp_alert",
       type: { kind: "bool" },
       default: "0",
-      description: "Accepted for keepalived compatibility and shown in status; vrrpd sends no e-mail (use notify or hotplug).",
+      description: `Send an e-mail alert (keepalived's subject and body) when the ${subject} changes state, to globals' notification_email through smtp_server.`,
       keepalived: "smtp_alert",
       luci: { tab: "notify", widget: "Flag", modalOnly: true },
     },

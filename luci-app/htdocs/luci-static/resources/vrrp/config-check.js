@@ -58,6 +58,77 @@ var vrrpdConfig = (() => {
   var HANDOVER_MODES = ["make-before-break", "strict"];
   var HANDOVER_DESCRIPTION = "What a master that steps down (preempted, switchover, stop) does with its virtual addresses and routes. `make-before-break` keeps them until the new master's next advert, at most one advert interval after its first, so packets in flight are not lost (notify_backup and notify_stop run while they are still held). `strict` releases them at once, as RFC 5798 §6.4.2 asks of a Backup and keepalived does. Entering Fault releases them at once either way. `vrrpd import` writes `strict` for keepalived's `vrrp_strict` and `strict_mode`.";
 
+  // src/config/schema/notifications.ts
+  var ONE_WORD = { kind: "string", maxBytes: 255, pattern: "^\\S+$", patternHint: "one word" };
+  var NOTIFICATION_OPTIONS = [
+    {
+      name: "notification_email",
+      type: { kind: "string", maxBytes: 254, pattern: "^[^\\s@<>,]+@[^\\s@<>,]+$", patternHint: "an e-mail address" },
+      list: true,
+      description: "Recipient of the alerts of every instance and sync group with `smtp_alert '1'`. No recipient or no `smtp_server`: no mail.",
+      keepalived: "notification_email",
+      luci: { tab: "notifications", widget: "DynamicList", placeholder: "ops@example.com" }
+    },
+    {
+      name: "notification_email_from",
+      type: { kind: "string", maxBytes: 254, pattern: "^[^\\s@<>,]+@[^\\s@<>,]+$", patternHint: "an e-mail address" },
+      defaultNote: "`root@` and the system hostname (keepalived: the daemon's user at the hostname)",
+      description: "Sender address of the alerts.",
+      keepalived: "notification_email_from",
+      luci: { tab: "notifications", widget: "Value" }
+    },
+    {
+      name: "smtp_server",
+      type: { kind: "string", maxBytes: 261, pattern: "^\\S+( ([1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?$", patternHint: "HOST or HOST PORT (1..65535)" },
+      description: "Mail server: `HOST [PORT]` (port 25 by default, as keepalived; 465 means TLS from the first byte).",
+      keepalived: "smtp_server",
+      luci: { tab: "notifications", widget: "Value", placeholder: "192.0.2.25 25" }
+    },
+    {
+      name: "smtp_helo_name",
+      type: ONE_WORD,
+      defaultNote: "the system hostname (keepalived: `localhost`)",
+      description: "Name this router gives in EHLO/HELO.",
+      keepalived: "smtp_helo_name",
+      luci: { tab: "notifications", widget: "Value", modalOnly: true }
+    },
+    {
+      name: "smtp_connect_timeout",
+      type: { kind: "duration", unit: "s", minMs: 1e3, maxMs: 36e5, stepMs: 1e3 },
+      default: "30",
+      description: "Seconds an attempt may wait for the server (to connect, and for each reply) before it counts as failed and is retried later.",
+      keepalived: "smtp_connect_timeout",
+      luci: { tab: "notifications", widget: "Value", modalOnly: true }
+    },
+    {
+      name: "smtp_starttls",
+      type: { kind: "bool" },
+      default: "0",
+      description: "Require STARTTLS (the server's certificate is verified); without it mail goes in plain text, as keepalived sends it.",
+      luci: { tab: "notifications", widget: "Flag", modalOnly: true }
+    },
+    {
+      name: "smtp_username",
+      type: { kind: "string", maxBytes: 255 },
+      description: "User name for SMTP AUTH (PLAIN or LOGIN); needs `smtp_password_file`.",
+      luci: { tab: "notifications", widget: "Value", modalOnly: true }
+    },
+    {
+      name: "smtp_password_file",
+      type: { kind: "string", maxBytes: 4096, pattern: "^/\\S*$", patternHint: "an absolute path" },
+      description: "File holding the SMTP AUTH password (its first line). It must belong to root and be readable by root only (mode 0600 or 0400); otherwise vrrpd refuses to use it and logs why.",
+      luci: { tab: "notifications", widget: "Value", modalOnly: true, placeholder: "/etc/vrrpd/smtp-password" }
+    },
+    {
+      name: "no_email_faults",
+      type: { kind: "bool" },
+      default: "0",
+      description: "Send no alert for a transition to fault.",
+      keepalived: "no_email_faults",
+      luci: { tab: "notifications", widget: "Flag", modalOnly: true }
+    }
+  ];
+
   // src/config/schema/globals.ts
   var seconds = (minMs, maxMs, stepMs) => ({ kind: "duration", unit: "s", minMs, maxMs, stepMs });
   var GLOBALS = {
@@ -68,7 +139,8 @@ var vrrpdConfig = (() => {
     tabs: [
       { name: "general", title: "General" },
       { name: "defaults", title: "Instance defaults" },
-      { name: "scripts", title: "Scripts" }
+      { name: "scripts", title: "Scripts" },
+      { name: "notifications", title: "Notifications" }
     ],
     options: [
       {
@@ -234,7 +306,8 @@ var vrrpdConfig = (() => {
         description: "Refuse to run scripts as root when a non-root user could modify them or their directories.",
         keepalived: "enable_script_security",
         luci: { tab: "scripts", widget: "Flag" }
-      }
+      },
+      ...NOTIFICATION_OPTIONS
     ]
   };
 
@@ -265,7 +338,7 @@ var vrrpdConfig = (() => {
         name: "smtp_alert",
         type: { kind: "bool" },
         default: "0",
-        description: "Accepted for keepalived compatibility and shown in status; vrrpd sends no e-mail (use notify or hotplug).",
+        description: `Send an e-mail alert (keepalived's subject and body) when the ${subject} changes state, to globals' notification_email through smtp_server.`,
         keepalived: "smtp_alert",
         luci: { tab: "notify", widget: "Flag", modalOnly: true }
       }
@@ -574,19 +647,98 @@ var vrrpdConfig = (() => {
   };
 
   // src/config/schema/track-script.ts
+  var TRACK_TYPES = ["script", "http", "ping", "tcp", "process"];
   var TRACK_SCRIPT = {
     type: "track_script",
-    description: "A health-check command. Exit status 0 is success; instances refer to it by section name.",
+    description: "A health check: a command (exit status 0 is success) or a native check vrrpd runs itself (`type`). Instances refer to it by section name.",
     keepalived: "vrrp_script",
     tabs: [{ name: "general", title: "General" }],
     options: [
       {
+        name: "type",
+        type: { kind: "enum", values: TRACK_TYPES },
+        default: "script",
+        description: "`script`: run `script`. `http`: request `url` (http:// or https://) and expect `status_code` (and the body's `digest`), without forking a curl. `ping`: one ICMP/ICMPv6 echo to each `host` per run (a raw socket, no ping forked), up when `reliability` of them answer. `tcp`: connect to `port` on each `host` (keepalived's TCP_CHECK, `nc -z`), up when `reliability` of them accept. `process`: up while at least `quorum` processes named `process_name` run (read from /proc, no pidof). A check still unanswered at `timeout` is cut and counts as a failure.",
+        luci: { tab: "general", widget: "ListValue" }
+      },
+      {
         name: "script",
         type: COMMAND,
-        required: true,
-        description: "Command to run; exit status 0 means up.",
+        description: "Command to run; exit status 0 means up. Required with `type 'script'`.",
         keepalived: "script",
         luci: { tab: "general", widget: "Value" }
+      },
+      {
+        name: "url",
+        type: { kind: "string", maxBytes: 2048, pattern: "^https?://\\S+$", patternHint: "an http:// or https:// URL" },
+        description: "`type 'http'`: the URL to GET. Required with that type.",
+        keepalived: "HTTP_GET url path",
+        luci: { tab: "general", widget: "Value", placeholder: "http://192.0.2.10/health" }
+      },
+      {
+        name: "status_code",
+        type: { kind: "integer", min: 100, max: 599 },
+        default: "200",
+        description: "`type 'http'`: the status code that means up.",
+        keepalived: "HTTP_GET url status_code",
+        luci: { tab: "general", widget: "Value", modalOnly: true }
+      },
+      {
+        name: "digest",
+        type: { kind: "string", maxBytes: 32, pattern: "^[0-9a-fA-F]{32}$", patternHint: "32 hex digits (MD5)" },
+        description: "`type 'http'`: MD5 of the body that means up, as keepalived's `genhash` prints it; unset, the body is not checked.",
+        keepalived: "HTTP_GET url digest",
+        luci: { tab: "general", widget: "Value", modalOnly: true }
+      },
+      {
+        name: "host",
+        type: { kind: "ip" },
+        list: true,
+        description: "`type 'ping'` and `type 'tcp'`: an address to check (IPv4 or IPv6). Required with those types.",
+        luci: { tab: "general", widget: "DynamicList", placeholder: "198.51.100.1" }
+      },
+      {
+        name: "process_name",
+        type: { kind: "string", maxBytes: 255, pattern: "^\\S+$", patternHint: "one word" },
+        description: "`type 'process'`: the process name (its /proc comm, or argv[0] without the path). Required with that type.",
+        keepalived: "vrrp_track_process process",
+        luci: { tab: "general", widget: "Value", modalOnly: true }
+      },
+      {
+        name: "param_match",
+        type: { kind: "string", maxBytes: 1024 },
+        description: "`type 'process'`: only processes whose arguments contain this text count.",
+        keepalived: "vrrp_track_process param_match",
+        luci: { tab: "general", widget: "Value", modalOnly: true }
+      },
+      {
+        name: "quorum",
+        type: { kind: "integer", min: 1, max: 65535 },
+        default: "1",
+        description: "`type 'process'`: how many such processes must run for the check to pass.",
+        keepalived: "vrrp_track_process quorum",
+        luci: { tab: "general", widget: "Value", modalOnly: true }
+      },
+      {
+        name: "port",
+        type: { kind: "integer", min: 1, max: 65535 },
+        description: "`type 'tcp'`: the TCP port to connect to. Required with that type.",
+        keepalived: "TCP_CHECK connect_port",
+        luci: { tab: "general", widget: "Value", modalOnly: true }
+      },
+      {
+        name: "reliability",
+        type: { kind: "integer", min: 1, max: 64 },
+        default: "1",
+        description: "`type 'ping'` and `type 'tcp'`: how many of the hosts must answer for the check to pass (mwan3's `reliability`).",
+        luci: { tab: "general", widget: "Value", modalOnly: true }
+      },
+      {
+        name: "tls_verify",
+        type: { kind: "bool" },
+        default: "1",
+        description: "`type 'http'` with an https:// URL: verify the server's certificate. '0' accepts any certificate (a self-signed one on a LAN server).",
+        luci: { tab: "general", widget: "Flag", modalOnly: true }
       },
       {
         name: "interval",
@@ -1178,7 +1330,26 @@ var vrrpdConfig = (() => {
       garp: garpOf(g, "globals", g),
       lowerPrioNoAdvert: bool("vrrp_lower_prio_no_advert"),
       higherPrioSendAdvert: bool("vrrp_higher_prio_send_advert"),
-      handover: str("handover")
+      handover: str("handover"),
+      mail: mailOf(g)
+    });
+  }
+  var SMTP_PORT = 25;
+  function mailOf(g) {
+    var _a;
+    const text = (name) => g === void 0 ? void 0 : stringOf(g, name);
+    const [host, port] = words((_a = text("smtp_server")) != null ? _a : "");
+    const from = text("notification_email_from");
+    const heloName = text("smtp_helo_name");
+    const username = text("smtp_username");
+    const passwordFile = text("smtp_password_file");
+    return __spreadProps(__spreadValues(__spreadValues(__spreadProps(__spreadValues(__spreadValues(__spreadValues({
+      recipients: g === void 0 ? [] : stringsOf(g, "notification_email").map((r) => r.value)
+    }, from === void 0 ? {} : { from }), host === void 0 ? {} : { server: { host, port: port === void 0 ? SMTP_PORT : Number(port) } }), heloName === void 0 ? {} : { heloName }), {
+      connectTimeoutMs: effectiveNumber(g, "globals", "smtp_connect_timeout", g),
+      starttls: effectiveBool(g, "globals", "smtp_starttls", g)
+    }), username === void 0 ? {} : { username }), passwordFile === void 0 ? {} : { passwordFile }), {
+      noEmailFaults: effectiveBool(g, "globals", "no_email_faults", g)
     });
   }
 
@@ -1703,30 +1874,76 @@ var vrrpdConfig = (() => {
 
   // src/config/build/track-script.ts
   function buildTrackScript(s, globals, findings) {
-    var _a, _b, _c;
-    const script = stringOf(s, "script");
-    if (script === void 0) return void 0;
+    var _a, _b, _c, _d, _e;
+    const type = (_a = stringOf(s, "type")) != null ? _a : "script";
+    const needed = (_b = NEEDED[type]) != null ? _b : "script";
+    const value = stringOf(s, needed);
+    if (value === void 0) {
+      if (!s.invalid.has(needed)) findings.error(placeOf(s, needed), `required option '${needed}' is missing${type === "script" ? "" : ` (type '${type}')`}`);
+      return void 0;
+    }
+    const http = type === "http" ? httpCheckOf(s, value) : void 0;
+    const ping = type === "ping" ? pingCheckOf(s, findings) : void 0;
+    if (type === "ping" && ping === void 0) return void 0;
+    const process = type === "process" ? processCheckOf(s, value) : void 0;
+    const tcp = type === "tcp" ? tcpCheckOf(s, findings) : void 0;
+    if (type === "tcp" && tcp === void 0) return void 0;
+    const script = type === "script" ? value : "";
     const n = (name) => effectiveNumber(s, "track_script", name, void 0);
     const intervalMs = n("interval");
-    const timeoutMs = (_a = numberOf(s, "timeout")) != null ? _a : intervalMs;
+    const timeoutMs = (_c = numberOf(s, "timeout")) != null ? _c : intervalMs;
     if (timeoutMs > intervalMs) {
       findings.warning(placeOf(s, "timeout"), `timeout ${formatSeconds(timeoutMs)} s is longer than interval ${formatSeconds(intervalMs)} s: a slow run delays the next one (runs never overlap)`);
     }
-    const [user, group] = words((_b = stringOf(s, "user")) != null ? _b : "");
+    const [user, group] = words((_d = stringOf(s, "user")) != null ? _d : "");
     const who = user === void 0 ? { user: globals.scriptUser, group: globals.scriptGroup } : { user, group };
-    return __spreadProps(__spreadValues(__spreadValues({
+    return __spreadProps(__spreadValues(__spreadValues(__spreadProps(__spreadValues(__spreadValues(__spreadValues(__spreadValues({
       name: s.name,
-      script,
+      script
+    }, http === void 0 ? {} : { http }), ping === void 0 ? {} : { ping }), tcp === void 0 ? {} : { tcp }), process === void 0 ? {} : { process }), {
       intervalMs,
       timeoutMs,
       weight: n("weight"),
-      reverse: (_c = boolOf(s, "reverse")) != null ? _c : false,
+      reverse: (_e = boolOf(s, "reverse")) != null ? _e : false,
       rise: n("rise"),
       fall: n("fall")
-    }, who.user === void 0 ? {} : { user: who.user }), who.group === void 0 ? {} : { group: who.group }), {
+    }), who.user === void 0 ? {} : { user: who.user }), who.group === void 0 ? {} : { group: who.group }), {
       initFail: effectiveBool(s, "track_script", "init_fail", void 0),
       location: s.location
     });
+  }
+  function httpCheckOf(s, url) {
+    var _a;
+    const digest = (_a = stringOf(s, "digest")) == null ? void 0 : _a.toLowerCase();
+    return __spreadProps(__spreadValues({
+      url,
+      statusCode: effectiveNumber(s, "track_script", "status_code", void 0)
+    }, digest === void 0 ? {} : { digest }), {
+      tlsVerify: effectiveBool(s, "track_script", "tls_verify", void 0)
+    });
+  }
+  var NEEDED = { script: "script", http: "url", ping: "host", tcp: "host", process: "process_name" };
+  function processCheckOf(s, name) {
+    const paramMatch = stringOf(s, "param_match");
+    return __spreadProps(__spreadValues({ name }, paramMatch === void 0 ? {} : { paramMatch }), { quorum: effectiveNumber(s, "track_script", "quorum", void 0) });
+  }
+  function tcpCheckOf(s, findings) {
+    const port = numberOf(s, "port");
+    if (port === void 0) {
+      if (!s.invalid.has("port")) findings.error(placeOf(s, "port"), "required option 'port' is missing (type 'tcp')");
+      return void 0;
+    }
+    const ping = pingCheckOf(s, findings);
+    return ping === void 0 ? void 0 : __spreadProps(__spreadValues({}, ping), { port });
+  }
+  function pingCheckOf(s, findings) {
+    const hosts = stringsOf(s, "host").map((h) => h.value);
+    const reliability = effectiveNumber(s, "track_script", "reliability", void 0);
+    if (reliability > hosts.length) {
+      findings.error(placeOf(s, "reliability"), `reliability ${reliability} is more than the ${hosts.length} host(s): the check could never pass`);
+      return void 0;
+    }
+    return { hosts, reliability };
   }
 
   // src/config/build/tracking-rules.ts

@@ -71,6 +71,7 @@ return view.extend({
 		s.tab('general', _('General'));
 		s.tab('defaults', _('Instance defaults'));
 		s.tab('scripts', _('Scripts'));
+		s.tab('notifications', _('Notifications'));
 
 		o = s.taboption('general', form.Flag, 'enabled', _('Enabled'), _('Run the daemon. With \'0\' the service starts nothing (the shipped example is disabled). Default: on.'));
 		o.default = '1';
@@ -167,6 +168,41 @@ return view.extend({
 		o.default = '0';
 		o.rmempty = false;
 		o.validate = validator('globals', 'enable_script_security');
+
+		o = s.taboption('notifications', form.DynamicList, 'notification_email', _('Notification email'), _('Recipient of the alerts of every instance and sync group with <code>smtp_alert \'1\'</code>. No recipient or no <code>smtp_server</code>: no mail.'));
+		o.placeholder = 'ops@example.com';
+		o.validate = validator('globals', 'notification_email');
+
+		o = s.taboption('notifications', form.Value, 'notification_email_from', _('Notification email from'), _('Sender address of the alerts. Default: <code>root@</code> and the system hostname (keepalived: the daemon\'s user at the hostname).'));
+		o.validate = validator('globals', 'notification_email_from');
+
+		o = s.taboption('notifications', form.Value, 'smtp_server', _('SMTP server'), _('Mail server: <code>HOST [PORT]</code> (port 25 by default, as keepalived; 465 means TLS from the first byte).'));
+		o.placeholder = '192.0.2.25 25';
+		o.validate = validator('globals', 'smtp_server');
+
+		o = s.taboption('notifications', form.Value, 'smtp_helo_name', _('SMTP helo name'), _('Name this router gives in EHLO/HELO. Default: the system hostname (keepalived: <code>localhost</code>).'));
+		o.validate = validator('globals', 'smtp_helo_name');
+
+		o = s.taboption('notifications', form.Value, 'smtp_connect_timeout', _('SMTP connect timeout'), _('Seconds an attempt may wait for the server (to connect, and for each reply) before it counts as failed and is retried later. Default: <code>30</code>.'));
+		o.placeholder = '30';
+		o.validate = validator('globals', 'smtp_connect_timeout');
+
+		o = s.taboption('notifications', form.Flag, 'smtp_starttls', _('SMTP starttls'), _('Require STARTTLS (the server\'s certificate is verified); without it mail goes in plain text, as keepalived sends it. Default: off.'));
+		o.default = '0';
+		o.rmempty = false;
+		o.validate = validator('globals', 'smtp_starttls');
+
+		o = s.taboption('notifications', form.Value, 'smtp_username', _('SMTP username'), _('User name for SMTP AUTH (PLAIN or LOGIN); needs <code>smtp_password_file</code>.'));
+		o.validate = validator('globals', 'smtp_username');
+
+		o = s.taboption('notifications', form.Value, 'smtp_password_file', _('SMTP password file'), _('File holding the SMTP AUTH password (its first line). It must belong to root and be readable by root only (mode 0600 or 0400); otherwise vrrpd refuses to use it and logs why.'));
+		o.placeholder = '/etc/vrrpd/smtp-password';
+		o.validate = validator('globals', 'smtp_password_file');
+
+		o = s.taboption('notifications', form.Flag, 'no_email_faults', _('No email faults'), _('Send no alert for a transition to fault. Default: off.'));
+		o.default = '0';
+		o.rmempty = false;
+		o.validate = validator('globals', 'no_email_faults');
 
 		/* config instance */
 		s = m.section(form.GridSection, 'instance', _('Instances'), _('One virtual router. The section name is the instance name used by ubus, events and sync groups.'));
@@ -355,22 +391,75 @@ return view.extend({
 		o.modalonly = true;
 		o.validate = validator('instance', 'notify');
 
-		o = s.taboption('notify', form.Flag, 'smtp_alert', _('SMTP alert'), _('Accepted for keepalived compatibility and shown in status; vrrpd sends no e-mail (use notify or hotplug). Default: off.'));
+		o = s.taboption('notify', form.Flag, 'smtp_alert', _('SMTP alert'), _('Send an e-mail alert (keepalived\'s subject and body) when the instance changes state, to globals\' notification_email through smtp_server. Default: off.'));
 		o.default = '0';
 		o.rmempty = false;
 		o.modalonly = true;
 		o.validate = validator('instance', 'smtp_alert');
 
 		/* config track_script */
-		s = m.section(form.GridSection, 'track_script', _('Track scripts'), _('A health-check command. Exit status 0 is success; instances refer to it by section name.'));
+		s = m.section(form.GridSection, 'track_script', _('Track scripts'), _('A health check: a command (exit status 0 is success) or a native check vrrpd runs itself (<code>type</code>). Instances refer to it by section name.'));
 		s.addremove = true;
 		s.anonymous = false;
 		s.nodescriptions = true;
 		s.tab('general', _('General'));
 
-		o = s.taboption('general', form.Value, 'script', _('Script'), _('Command to run; exit status 0 means up.'));
-		o.rmempty = false;
+		o = s.taboption('general', form.ListValue, 'type', _('Type'), _('<code>script</code>: run <code>script</code>. <code>http</code>: request <code>url</code> (http:// or https://) and expect <code>status_code</code> (and the body\'s <code>digest</code>), without forking a curl. <code>ping</code>: one ICMP/ICMPv6 echo to each <code>host</code> per run (a raw socket, no ping forked), up when <code>reliability</code> of them answer. <code>tcp</code>: connect to <code>port</code> on each <code>host</code> (keepalived\'s TCP_CHECK, <code>nc -z</code>), up when <code>reliability</code> of them accept. <code>process</code>: up while at least <code>quorum</code> processes named <code>process_name</code> run (read from /proc, no pidof). A check still unanswered at <code>timeout</code> is cut and counts as a failure. Default: <code>script</code>.'));
+		o.value('script');
+		o.value('http');
+		o.value('ping');
+		o.value('tcp');
+		o.value('process');
+		o.default = 'script';
+		o.validate = validator('track_script', 'type');
+
+		o = s.taboption('general', form.Value, 'script', _('Script'), _('Command to run; exit status 0 means up. Required with <code>type \'script\'</code>.'));
 		o.validate = validator('track_script', 'script');
+
+		o = s.taboption('general', form.Value, 'url', _('Url'), _('<code>type \'http\'</code>: the URL to GET. Required with that type.'));
+		o.placeholder = 'http://192.0.2.10/health';
+		o.validate = validator('track_script', 'url');
+
+		o = s.taboption('general', form.Value, 'status_code', _('Status code'), _('<code>type \'http\'</code>: the status code that means up. Default: <code>200</code>.'));
+		o.placeholder = '200';
+		o.modalonly = true;
+		o.validate = validator('track_script', 'status_code');
+
+		o = s.taboption('general', form.Value, 'digest', _('Digest'), _('<code>type \'http\'</code>: MD5 of the body that means up, as keepalived\'s <code>genhash</code> prints it; unset, the body is not checked.'));
+		o.modalonly = true;
+		o.validate = validator('track_script', 'digest');
+
+		o = s.taboption('general', form.DynamicList, 'host', _('Host'), _('<code>type \'ping\'</code> and <code>type \'tcp\'</code>: an address to check (IPv4 or IPv6). Required with those types.'));
+		o.placeholder = '198.51.100.1';
+		o.validate = validator('track_script', 'host');
+
+		o = s.taboption('general', form.Value, 'process_name', _('Process name'), _('<code>type \'process\'</code>: the process name (its /proc comm, or argv[0] without the path). Required with that type.'));
+		o.modalonly = true;
+		o.validate = validator('track_script', 'process_name');
+
+		o = s.taboption('general', form.Value, 'param_match', _('Param match'), _('<code>type \'process\'</code>: only processes whose arguments contain this text count.'));
+		o.modalonly = true;
+		o.validate = validator('track_script', 'param_match');
+
+		o = s.taboption('general', form.Value, 'quorum', _('Quorum'), _('<code>type \'process\'</code>: how many such processes must run for the check to pass. Default: <code>1</code>.'));
+		o.placeholder = '1';
+		o.modalonly = true;
+		o.validate = validator('track_script', 'quorum');
+
+		o = s.taboption('general', form.Value, 'port', _('Port'), _('<code>type \'tcp\'</code>: the TCP port to connect to. Required with that type.'));
+		o.modalonly = true;
+		o.validate = validator('track_script', 'port');
+
+		o = s.taboption('general', form.Value, 'reliability', _('Reliability'), _('<code>type \'ping\'</code> and <code>type \'tcp\'</code>: how many of the hosts must answer for the check to pass (mwan3\'s <code>reliability</code>). Default: <code>1</code>.'));
+		o.placeholder = '1';
+		o.modalonly = true;
+		o.validate = validator('track_script', 'reliability');
+
+		o = s.taboption('general', form.Flag, 'tls_verify', _('Tls verify'), _('<code>type \'http\'</code> with an https:// URL: verify the server\'s certificate. \'0\' accepts any certificate (a self-signed one on a LAN server). Default: on.'));
+		o.default = '1';
+		o.rmempty = false;
+		o.modalonly = true;
+		o.validate = validator('track_script', 'tls_verify');
 
 		o = s.taboption('general', form.Value, 'interval', _('Interval'), _('Seconds between the starts of two runs (a run still going is never overlapped). Default: <code>1</code>.'));
 		o.placeholder = '1';
@@ -446,7 +535,7 @@ return view.extend({
 		o.modalonly = true;
 		o.validate = validator('sync_group', 'notify');
 
-		o = s.taboption('notify', form.Flag, 'smtp_alert', _('SMTP alert'), _('Accepted for keepalived compatibility and shown in status; vrrpd sends no e-mail (use notify or hotplug). Default: off.'));
+		o = s.taboption('notify', form.Flag, 'smtp_alert', _('SMTP alert'), _('Send an e-mail alert (keepalived\'s subject and body) when the sync group changes state, to globals\' notification_email through smtp_server. Default: off.'));
 		o.default = '0';
 		o.rmempty = false;
 		o.modalonly = true;

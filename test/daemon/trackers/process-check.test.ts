@@ -1,0 +1,26 @@
+// track_script `type 'process'` reads /proc: real `sleep` processes with an argument only this test uses are
+// counted against the quorum; killing one (by pid) brings the count under it.
+import assert from "node:assert/strict";
+import { spawn, type ChildProcess } from "node:child_process";
+import { describe, it } from "node:test";
+import { runProcessCheck } from "../../../src/daemon/trackers/process-check.ts";
+
+describe("native process check", () => {
+  it("counts processes by name and argument against the quorum", async () => {
+    const marker = `${(300 + Math.random()).toFixed(6)}`; // an argument no other process has
+    const children: ChildProcess[] = [spawn("sleep", [marker]), spawn("/bin/sleep", [marker])];
+    try {
+      await new Promise((r) => setTimeout(r, 100)); // exec'd
+      const check = { name: "sleep", paramMatch: marker, quorum: 2 };
+      const both = await runProcessCheck(check, 2000);
+      assert.deepEqual([both.ok, both.stderrTail], [true, `2 sleep with '${marker}' running (need 2)`]);
+      children[0]?.kill("SIGKILL");
+      await new Promise((r) => setTimeout(r, 100));
+      const one = await runProcessCheck(check, 2000);
+      assert.deepEqual([one.ok, one.stderrTail], [false, `1 sleep with '${marker}' running (need 2)`]);
+      assert.equal((await runProcessCheck({ name: "no-such-process-vrrpd", quorum: 1 }, 2000)).ok, false);
+    } finally {
+      for (const c of children) c.kill("SIGKILL");
+    }
+  });
+});
