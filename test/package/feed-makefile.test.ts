@@ -52,7 +52,10 @@ describe("net/vrrpd builds from the release tarball", () => {
 
 describe("licences", () => {
   test("the source is GPL-2.0-or-later and MIT (koffi), and names koffi's licence file", () => {
-    assert.deepEqual((variable(mk, "PKG_LICENSE") ?? "").split(/\s+/).sort(), ["GPL-2.0-or-later", "MIT"]);
+    // vrrpd's own licence and that of every runtime dependency the package carries (bundled or beside the bundle).
+    const runtime = Object.keys((JSON.parse(readFileSync("package.json", "utf8")) as { dependencies: Record<string, string> }).dependencies);
+    const licences = runtime.map((name) => (JSON.parse(readFileSync(`node_modules/${name}/package.json`, "utf8")) as { license: string }).license);
+    assert.deepEqual((variable(mk, "PKG_LICENSE") ?? "").split(/\s+/).sort(), [...new Set(["GPL-2.0-or-later", ...licences])].sort());
     assert.ok((variable(mk, "PKG_LICENSE_FILES") ?? "").split(/\s+/).includes("node_modules/koffi/LICENSE.txt"));
     assert.equal(field(body("Package/vrrpd"), "LICENSE"), "GPL-2.0-or-later");
     assert.equal(field(body("Package/vrrpd-koffi"), "LICENSE"), "MIT");
