@@ -5,10 +5,10 @@
 // `{"status": "<error code>", "message": "...", "field": "..."}`, in request order. A line longer than
 // maxLineBytes gets a parse_error reply and the connection is closed (the rest of the stream cannot be trusted).
 //
-// Access control is the file system: the socket is mode 0600 in a directory of mode 0700, both root's (the daemon's
-// user's). The socket is created under umask 0177 so it is never reachable with wider permissions, not even for
+// Access control is the file system: the socket is mode 0600, in a directory of mode 0700 when the daemon creates
+// it, both root's (the daemon's user's). The socket is created under umask 0177 so it is never reachable with wider permissions, not even for
 // the instant between bind() and chmod().
-import { chmodSync, lstatSync, mkdirSync, unlinkSync } from "node:fs";
+import { chmodSync, existsSync, lstatSync, mkdirSync, unlinkSync } from "node:fs";
 import { connect, createServer, type Server, type Socket } from "node:net";
 import { dirname } from "node:path";
 import type { ApiReply, VrrpApi } from "./api.ts";
@@ -38,12 +38,20 @@ export function encodeReply(reply: ApiReply, id?: unknown): string {
 }
 
 /** Makes the directory 0700 and refuses a path we cannot trust (a symlink, or not a directory). */
+/**
+ * The socket's directory: one we create is made root-only (0700, whatever the umask). One that exists already
+ * keeps its mode: it may be shared (`--control-socket /tmp/x.sock` once made /tmp 0700 and broke every other
+ * user of it), and the socket file itself is 0600 from bind() on.
+ */
 function prepareDirectory(dir: string): void {
+  const existed = existsSync(dir);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const st = lstatSync(dir);
   if (!st.isDirectory()) throw new Error(`${dir} is not a directory`);
-  if (process.getuid !== undefined && st.uid !== process.getuid()) throw new Error(`${dir} belongs to uid ${st.uid}, not to us`);
-  chmodSync(dir, 0o700);
+  // Ours, or root's with the sticky bit (like /tmp: nobody else can remove or replace our socket there).
+  const sharedButSafe = existed && st.uid === 0 && (st.mode & 0o1000) !== 0;
+  if (process.getuid !== undefined && st.uid !== process.getuid() && !sharedButSafe) throw new Error(`${dir} belongs to uid ${st.uid}, not to us`);
+  if (!existed) chmodSync(dir, 0o700);
 }
 
 /** A stale socket from a crashed run is removed; a live one means another daemon is running. */

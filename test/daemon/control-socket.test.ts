@@ -1,6 +1,6 @@
 // The control socket over a real UNIX socket in a temp dir: permissions, every method, bad input.
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
@@ -58,6 +58,20 @@ describe("control socket", () => {
     assert.equal(statSync(path).mode & 0o777, 0o600);
     assert.ok(statSync(path).isSocket());
     assert.equal(statSync(join(dir, "run", "vrrpd")).mode & 0o777, 0o700);
+  });
+
+  it("in a directory it did not create (like /tmp), leaves that directory's mode alone", async () => {
+    // `vrrpd run --control-socket /tmp/x.sock` chmodded /tmp to 0700 and broke every other user of /tmp.
+    const shared = mkdtempSync(join(tmpdir(), "vrrpd-shared-"));
+    chmodSync(shared, 0o1777);
+    const other = await startControlSocket(daemon.api, quiet, { path: join(shared, "control.sock") });
+    try {
+      assert.equal(statSync(shared).mode & 0o7777, 0o1777);
+      assert.equal(statSync(join(shared, "control.sock")).mode & 0o777, 0o600, "the socket itself stays root-only");
+    } finally {
+      await other.close();
+      rmSync(shared, { recursive: true, force: true });
+    }
   });
 
   it("serves every method, with replies that conform to the contract", async () => {
