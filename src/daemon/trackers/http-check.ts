@@ -6,6 +6,7 @@ import { request as httpRequest, type IncomingMessage } from "node:http";
 import { request as httpsRequest } from "node:https";
 import type { HttpCheck } from "../../config/model.ts";
 import type { RunResult } from "../run-process.ts";
+import { checkEnd, checkResult } from "./check-end.ts";
 
 /** A health page larger than this is not read further (its digest cannot match): memory stays bounded. */
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
@@ -13,14 +14,15 @@ const MAX_BODY_BYTES = 4 * 1024 * 1024;
 export function runHttpCheck(check: HttpCheck, timeoutMs: number, abort: AbortSignal): Promise<RunResult> {
   const started = performance.now();
   return new Promise((resolve) => {
-    let settled = false;
-    const finish = (ok: boolean, detail: string, timedOut = false): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      abort.removeEventListener("abort", onAbort);
+    let answer: { ok: boolean; detail: string } | undefined;
+    const end = checkEnd(timeoutMs, abort, (timedOut) => {
       req.destroy();
-      resolve({ ok, exitCode: null, signal: null, timedOut, durationMs: performance.now() - started, stderrTail: detail });
+      if (timedOut) resolve(checkResult(false, `no answer within ${timeoutMs} ms`, true, started));
+      else resolve(checkResult(answer?.ok ?? false, answer?.detail ?? "stopped", false, started));
+    });
+    const finish = (ok: boolean, detail: string): void => {
+      answer ??= { ok, detail };
+      end();
     };
     const url = new URL(check.url);
     const request = url.protocol === "https:" ? httpsRequest : httpRequest;
@@ -28,9 +30,6 @@ export function runHttpCheck(check: HttpCheck, timeoutMs: number, abort: AbortSi
     const req = request(url, { method: "GET", agent: false, rejectUnauthorized: check.tlsVerify, headers: { "user-agent": "vrrpd-track", connection: "close" } }, (res) =>
       readResponse(res, check, finish),
     );
-    const timer = setTimeout(() => finish(false, `no answer within ${timeoutMs} ms`, true), timeoutMs);
-    const onAbort = (): void => finish(false, "stopped");
-    abort.addEventListener("abort", onAbort);
     req.on("error", (error) => finish(false, error.message));
     req.end();
   });

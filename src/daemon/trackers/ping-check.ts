@@ -5,6 +5,7 @@ import { ipFamily, parseIp } from "../../lib/ip.ts";
 import type { PingCheck } from "../../config/model.ts";
 import { IcmpEchoSocket, type EchoReply } from "../../platform/linux/icmp-echo-socket.ts";
 import type { RunResult } from "../run-process.ts";
+import { checkEnd, checkResult } from "./check-end.ts";
 
 type Waiter = () => void;
 
@@ -73,29 +74,21 @@ export function runPingCheck(check: PingCheck, timeoutMs: number, abort: AbortSi
   return new Promise((resolve) => {
     const answered = new Set<string>();
     const errors: string[] = [];
-    let done = false;
-    const finish = (timedOut: boolean): void => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      abort.removeEventListener("abort", onAbort);
+    const finish = checkEnd(timeoutMs, abort, (timedOut) => {
       for (const host of check.hosts) sockets.forget(host, identifier, seq);
       const silent = check.hosts.filter((h) => !answered.has(h));
       const ok = answered.size >= check.reliability;
       const detail = `${answered.size}/${check.hosts.length} answered (need ${check.reliability})${silent.length > 0 ? `; no reply from ${silent.join(", ")}` : ""}${errors.length > 0 ? `; ${errors.join("; ")}` : ""}`;
-      resolve({ ok, exitCode: null, signal: null, timedOut: timedOut && !ok, durationMs: performance.now() - started, stderrTail: detail });
-    };
-    const timer = setTimeout(() => finish(true), timeoutMs);
-    const onAbort = (): void => finish(false);
-    abort.addEventListener("abort", onAbort);
+      resolve(checkResult(ok, detail, timedOut && !ok, started));
+    });
     for (const host of check.hosts) {
       const error = sockets.send(host, identifier, seq, () => {
         answered.add(host);
-        if (answered.size === check.hosts.length) finish(false);
+        if (answered.size === check.hosts.length) finish();
       });
       if (error !== undefined) errors.push(error);
     }
     // Every send failed (no route, no socket): nothing can answer, no need to wait for the timeout.
-    if (errors.length === check.hosts.length) finish(false);
+    if (errors.length === check.hosts.length) finish();
   });
 }

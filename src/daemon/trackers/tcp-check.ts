@@ -3,6 +3,7 @@
 import { connect, type Socket } from "node:net";
 import type { TcpCheck } from "../../config/model.ts";
 import type { RunResult } from "../run-process.ts";
+import { checkEnd, checkResult } from "./check-end.ts";
 
 export function runTcpCheck(check: TcpCheck, timeoutMs: number, abort: AbortSignal): Promise<RunResult> {
   const started = performance.now();
@@ -10,24 +11,16 @@ export function runTcpCheck(check: TcpCheck, timeoutMs: number, abort: AbortSign
     const accepted = new Set<string>();
     const failed = new Map<string, string>();
     const sockets: Socket[] = [];
-    let done = false;
-    const finish = (timedOut: boolean): void => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      abort.removeEventListener("abort", onAbort);
+    const finish = checkEnd(timeoutMs, abort, (timedOut) => {
       for (const s of sockets) s.destroy();
       const ok = accepted.size >= check.reliability;
       const silent = check.hosts.filter((h) => !accepted.has(h)).map((h) => `${h} (${failed.get(h) ?? "no answer"})`);
       const detail = `${accepted.size}/${check.hosts.length} accepted on port ${check.port} (need ${check.reliability})${silent.length > 0 ? `; ${silent.join(", ")}` : ""}`;
-      resolve({ ok, exitCode: null, signal: null, timedOut: timedOut && !ok, durationMs: performance.now() - started, stderrTail: detail });
-    };
+      resolve(checkResult(ok, detail, timedOut && !ok, started));
+    });
     const settle = (): void => {
-      if (accepted.size + failed.size === check.hosts.length) finish(false);
+      if (accepted.size + failed.size === check.hosts.length) finish();
     };
-    const timer = setTimeout(() => finish(true), timeoutMs);
-    const onAbort = (): void => finish(false);
-    abort.addEventListener("abort", onAbort);
     for (const host of check.hosts) {
       const socket = connect({ host, port: check.port });
       sockets.push(socket);
