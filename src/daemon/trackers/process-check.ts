@@ -5,6 +5,7 @@
 import { readdir, readFile } from "node:fs/promises";
 import type { ProcessCheck } from "../../config/model.ts";
 import type { RunResult } from "../run-process.ts";
+import { checkResult } from "./check-end.ts";
 
 /** The kernel's TASK_COMM_LEN is 16 with the NUL. */
 const COMM_LENGTH = 15;
@@ -34,9 +35,7 @@ export async function runProcessCheck(check: ProcessCheck, timeoutMs: number): P
   })();
   const found = await Promise.race([count, deadline]);
   clearTimeout(timer);
-  const durationMs = performance.now() - started;
-  if (found === undefined) return { ok: false, exitCode: null, signal: null, timedOut: true, durationMs, stderrTail: `/proc not read within ${timeoutMs} ms` };
-  const ok = found >= check.quorum;
+  if (found === undefined) return checkResult(false, `/proc not read within ${timeoutMs} ms`, true, started);
   const what = `${check.name}${check.paramMatch === undefined ? "" : ` with '${check.paramMatch}'`}`;
-  return { ok, exitCode: null, signal: null, timedOut: false, durationMs, stderrTail: `${found} ${what} running (need ${check.quorum})` };
+  return checkResult(found >= check.quorum, `${found} ${what} running (need ${check.quorum})`, false, started);
 }
