@@ -50,17 +50,16 @@ export class HeldAddresses {
    */
   claim(acceptPackets: boolean, out: Output[]): void {
     this.releaseAt = undefined;
-    const c = this.config;
-    const addresses = this.holding ? minus(c.virtualAddresses, this.addresses) : c.virtualAddresses;
-    const routes = this.holding ? minus(c.virtualRoutes, this.routes) : c.virtualRoutes;
-    if (!this.holding || addresses.length + routes.length > 0) {
-      out.push({ type: "add-addresses", instance: c.name, interface: c.interface, addresses, routes, acceptPackets: this.holding ? (this.accepting ?? acceptPackets) : acceptPackets });
+    if (this.holding) {
+      this.addMissing(acceptPackets, 0, out);
+      return;
     }
-    if (!this.holding) this.accepting = acceptPackets;
+    const c = this.config;
     this.holding = true;
+    this.accepting = acceptPackets;
     this.addresses = c.virtualAddresses;
     this.routes = c.virtualRoutes;
-    this.setAccept(acceptPackets, out);
+    out.push({ type: "add-addresses", instance: c.name, interface: c.interface, addresses: c.virtualAddresses, routes: c.virtualRoutes, acceptPackets });
   }
 
   remove(out: Output[]): void {
@@ -114,16 +113,25 @@ export class HeldAddresses {
     if (gone.addresses.length + gone.routes.length > 0) out.push({ type: "remove-addresses", ...base, ...gone });
     this.addresses = minus(this.addresses, gone.addresses);
     this.routes = minus(this.routes, gone.routes);
-    if (!isMaster) return;
-    const added = { addresses: minus(next.virtualAddresses, this.addresses), routes: minus(next.virtualRoutes, this.routes) };
+    if (isMaster) this.addMissing(acceptPackets, announceCount, out);
+  }
+
+  /**
+   * While holding: configure what the configuration has and the host lacks (a reload's additions, or those made
+   * during a handover), announce the new addresses `announceCount` times, and bring Accept_Mode up to date.
+   */
+  private addMissing(acceptPackets: boolean, announceCount: number, out: Output[]): void {
+    const c = this.config;
+    const added = { addresses: minus(c.virtualAddresses, this.addresses), routes: minus(c.virtualRoutes, this.routes) };
     if (added.addresses.length + added.routes.length > 0) {
+      const base = { instance: c.name, interface: c.interface };
       out.push({ type: "add-addresses", ...base, ...added, acceptPackets });
       if (added.addresses.length > 0 && announceCount > 0) {
-        out.push({ type: "announce", ...base, vrid: next.vrid, family: next.family, addresses: added.addresses, count: announceCount });
+        out.push({ type: "announce", ...base, vrid: c.vrid, family: c.family, addresses: added.addresses, count: announceCount });
       }
     }
-    this.addresses = next.virtualAddresses;
-    this.routes = next.virtualRoutes;
+    this.addresses = c.virtualAddresses;
+    this.routes = c.virtualRoutes;
     this.setAccept(acceptPackets, out);
   }
 }

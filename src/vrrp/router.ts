@@ -42,8 +42,6 @@ export class VirtualRouter {
   private started = false;
   /** Handed off to a successor daemon (handOff): deaf and silent, addresses left as they are. */
   private handedOff = false;
-  /** True until start() is done: keepalived shortens the first wait for `state MASTER` at startup only. */
-  private atStartup = true;
   private stopped = false;
   private linkUp = false;
   private interfaceAddress: string | undefined;
@@ -138,7 +136,6 @@ export class VirtualRouter {
       if (resumeAsMaster && this.hooks.canBecomeMaster(this)) this.becomeMaster(now, "resumed", out);
       else this.enterRunning(now, "startup", out, true);
     }
-    this.atStartup = false;
   }
 
   /**
@@ -458,7 +455,8 @@ export class VirtualRouter {
   private enterRunning(now: number, reason: TransitionReason, out: Output[], atStartup: boolean): void {
     // keepalived (vrrp_scheduler.c) shortens the wait for `state MASTER` only when the instance starts; leaving
     // Fault waits the full Master_Down_Interval (vrrp.c), or a flap would make a backup preempt a live master.
-    const shortStart = atStartup && this.atStartup && this.config.initialState === "master";
+    // (start() is the only caller with atStartup, and it runs once: `started` guards it.)
+    const shortStart = atStartup && this.config.initialState === "master";
     this.masterAdverIntervalMs = this.config.advertIntervalMs;
     this.masterAddress = undefined;
     this.masterPriority = undefined;
