@@ -100,12 +100,9 @@ export class Runtime {
    */
   useStartConfig(config: RuntimeConfig): void {
     if (this.started) throw new Error("useStartConfig() after start(): use reload()");
-    this.config = config;
-    this.smallestIntervalMs = smallestInterval(config);
+    this.adopt(config);
     this.engine = new Engine(config.core);
     this.trackScripts = this.newTrackScripts(config);
-    this.notifier.setOptions(this.notifyOptions(config));
-    this.mail.configure(config.mail);
   }
 
   /**
@@ -162,10 +159,7 @@ export class Runtime {
     const added = config.core.instances.filter((i) => !this.config.core.instances.some((o) => o.name === i.name));
     await this.removeStaleAddresses(added);
     this.trackScripts.stop();
-    this.config = config;
-    this.smallestIntervalMs = smallestInterval(config);
-    this.notifier.setOptions(this.notifyOptions(config));
-    this.mail.configure(config.mail);
+    this.adopt(config);
     this.apply(this.engine.reconfigure(this.clock(), config.core));
     this.rehearsal.run(config.core); // plays only a kind of instance the reload brought in
     await this.listen();
@@ -381,9 +375,17 @@ export class Runtime {
     return new TrackScripts(config.trackScripts, (name, state) => this.onTrack(name, state), this.logger);
   }
 
+  /** The settings every configuration change applies alike (start with netifd's devices, reload). */
+  private adopt(config: RuntimeConfig): void {
+    this.config = config;
+    this.smallestIntervalMs = smallestInterval(config);
+    this.notifier.setOptions(this.notifyOptions(config));
+    this.mail.configure(config.mail);
+  }
+
   /** Who is master of `instance` now, for the alert mail (asked once per mail window, not per transition). */
   private masterOf(name: string): MasterNow | undefined {
-    const i = this.engine.status(this.clock()).instances.find((s) => s.name === name);
+    const i = this.engine.router(name)?.status(this.clock());
     if (i === undefined) return undefined;
     if (i.state === "master") return { self: true, priority: i.effectivePriority };
     return { self: false, address: i.masterAddress, priority: i.masterPriority };
