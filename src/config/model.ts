@@ -3,6 +3,7 @@
 // Units are in the field names; every duration is in milliseconds.
 import type { CoreConfig, GarpConfig, Handover, VrrpVersion } from "../vrrp/model.ts";
 import type { UciLocation } from "./uci/types.ts";
+import { interfaceTrackId } from "../vrrp/tracking.ts";
 
 export type LogLevel = "error" | "warning" | "info" | "debug";
 
@@ -156,5 +157,5 @@ export interface DaemonConfig {
 /** Track ids as the engine expects them (engine.ts reports links as `interface:<device>`). */
 export const trackId = {
   script: (name: string): string => `script:${name}`,
-  interface: (name: string): string => `interface:${name}`,
+  interface: interfaceTrackId,
 } as const;

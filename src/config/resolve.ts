@@ -4,6 +4,7 @@
 // whenever it changes. Pure: the lookup is passed in.
 import type { CoreConfig } from "../vrrp/model.ts";
 import { trackId, type DaemonConfig } from "./model.ts";
+import { trackedInterface } from "../vrrp/tracking.ts";
 
 export interface ResolvedCore {
   readonly core: CoreConfig;
@@ -30,7 +31,10 @@ export function resolveDevices(config: DaemonConfig, deviceOf: (network: string)
   const instances = config.core.instances.map((c) => {
     const meta = Object.hasOwn(config.instances, c.name) ? config.instances[c.name] : undefined;
     const iface = meta?.device ?? (meta?.logicalInterface === undefined ? c.interface : device(meta.logicalInterface));
-    const tracks = c.tracks.map((t) => (t.id.startsWith("interface:") ? { ...t, id: trackId.interface(device(t.id.slice("interface:".length))) } : t));
+    const tracks = c.tracks.map((t) => {
+      const name = trackedInterface(t.id);
+      return name === undefined ? t : { ...t, id: trackId.interface(device(name)) };
+    });
     return { ...c, interface: iface, tracks };
   });
   const conflicts: string[] = [];

@@ -16,6 +16,7 @@ import type { DaemonConfig, InstanceMeta, SyncGroupMeta, TrackScriptConfig } fro
 import { placeOf, readPackages, type ReadSection } from "./read.ts";
 import type { UciDirectoryResult, UciPackage, UciParseResult } from "./uci/types.ts";
 import type { InstanceConfig } from "../vrrp/model.ts";
+import { trackedInterface } from "../vrrp/tracking.ts";
 
 export interface ValidationResult {
   /** Present only when there is no error. */
@@ -88,9 +89,10 @@ export function validate(packages: readonly UciPackage[], options: ValidateOptio
   if (findings.hasErrors) return { findings: findings.sorted() };
   const built = new Set(drafts.map((d) => d.config.name));
   const metas = drafts.map((d, i): [string, InstanceMeta] => {
-    const trackedInterfaces = (instances[i]?.tracks ?? [])
-      .filter((t) => t.id.startsWith("interface:"))
-      .map((t) => ({ name: t.id.slice("interface:".length), weight: t.weight, reverse: t.reverse }));
+    const trackedInterfaces = (instances[i]?.tracks ?? []).flatMap((t) => {
+      const name = trackedInterface(t.id);
+      return name === undefined ? [] : [{ name, weight: t.weight, reverse: t.reverse }];
+    });
     return [d.config.name, { ...d.meta, trackedInterfaces }];
   });
   const config: DaemonConfig = {

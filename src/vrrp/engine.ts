@@ -9,7 +9,7 @@ import { LogRateLimiter } from "./rate-limit.ts";
 import { NO_GROUP, VirtualRouter } from "./router.ts";
 import type { EngineStatus, InstanceStatus } from "./status.ts";
 import { SyncGroup } from "./sync-group.ts";
-import { effectivePriority, type TrackState } from "./tracking.ts";
+import { effectivePriority, interfaceTrackId, trackedInterface, type TrackState } from "./tracking.ts";
 import { identityChanged } from "./reconfigure.ts";
 import { EventQueue } from "../lib/event-queue.ts";
 
@@ -132,7 +132,7 @@ export class Engine {
   setLink(now: number, device: string, link: LinkState): Output[] {
     const out: Output[] = [];
     this.links.set(device, link);
-    this.tracks.set(`interface:${device}`, link.up ? "up" : "down");
+    this.tracks.set(interfaceTrackId(device), link.up ? "up" : "down");
     for (const router of this.routers.values()) if (router.config.interface === device) this.applyLink(now, router, out);
     this.settle(now, out);
     return out;
@@ -396,7 +396,7 @@ export class Engine {
    * instance tracking a missing uplink must not win an election. A script has simply not run yet: unknown.
    */
   private neverReported(id: string): TrackState {
-    return id.startsWith("interface:") ? "down" : "unknown";
+    return trackedInterface(id) !== undefined ? "down" : "unknown";
   }
 
   /** Re-derive priority, tracking faults and sync-group faults for every instance (level-triggered). */

@@ -44,3 +44,12 @@ export function effectivePriority(
   const total = effects.reduce((sum, e) => sum + e.delta, basePriority);
   return { priority: Math.min(PRIORITY_OWNER - 1, Math.max(1, total)), fault, effects };
 }
+
+/** A tracked interface's id: the engine reports every link it is told about under this name. */
+export const interfaceTrackId = (device: string): string => `interface:${device}`;
+
+/** The device (or, before netifd resolves it, the network) an interface track id names; undefined for others. */
+export function trackedInterface(id: string): string | undefined {
+  return id.startsWith("interface:") ? id.slice("interface:".length) : undefined;
+}
+

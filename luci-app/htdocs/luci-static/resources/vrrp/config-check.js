@@ -1670,10 +1670,16 @@ var vrrpdConfig = (() => {
     return pass === void 0 ? { authType: 0, authPassword: "" } : { authType: 1, authPassword: pass };
   }
 
+  // src/vrrp/tracking.ts
+  var interfaceTrackId = (device) => `interface:${device}`;
+  function trackedInterface(id) {
+    return id.startsWith("interface:") ? id.slice("interface:".length) : void 0;
+  }
+
   // src/config/model.ts
   var trackId = {
     script: (name) => `script:${name}`,
-    interface: (name) => `interface:${name}`
+    interface: interfaceTrackId
   };
 
   // src/config/build/instance-tracks.ts
@@ -2086,7 +2092,10 @@ var vrrpdConfig = (() => {
     const built = new Set(drafts.map((d) => d.config.name));
     const metas = drafts.map((d, i) => {
       var _a, _b;
-      const trackedInterfaces = ((_b = (_a = instances[i]) == null ? void 0 : _a.tracks) != null ? _b : []).filter((t) => t.id.startsWith("interface:")).map((t) => ({ name: t.id.slice("interface:".length), weight: t.weight, reverse: t.reverse }));
+      const trackedInterfaces = ((_b = (_a = instances[i]) == null ? void 0 : _a.tracks) != null ? _b : []).flatMap((t) => {
+        const name = trackedInterface(t.id);
+        return name === void 0 ? [] : [{ name, weight: t.weight, reverse: t.reverse }];
+      });
       return [d.config.name, __spreadProps(__spreadValues({}, d.meta), { trackedInterfaces })];
     });
     const config = {
