@@ -30,7 +30,7 @@ export function manyInstances(count: number, priority: number, version: 2 | 3, a
   }));
 }
 
-function vrrpdUci(instances: readonly InstanceSpec[]): string {
+function vrrpdUci(instances: readonly InstanceSpec[], globals: Readonly<Record<string, string>> = {}): string {
   const sections = instances.map(
     (i) => `config instance 'vr${i.vrid}'
 	option interface 'lan0'
@@ -41,10 +41,11 @@ function vrrpdUci(instances: readonly InstanceSpec[]): string {
 	list virtual_ipaddress '${i.vip}/24'
 `,
   );
-  return `config globals 'globals'\n\toption enabled '1'\n\toption hotplug '0'\n\n${sections.join("\n")}`;
+  const extra = Object.entries(globals).map(([name, value]) => `\toption ${name} '${value}'\n`).join("");
+  return `config globals 'globals'\n\toption enabled '1'\n\toption hotplug '0'\n${extra}\n${sections.join("\n")}`;
 }
 
-function keepalivedConf(instances: readonly InstanceSpec[], router: RouterName): string {
+function keepalivedConf(instances: readonly InstanceSpec[], router: RouterName, globals: Readonly<Record<string, string>> = {}): string {
   const blocks = instances.map(
     (i) => `vrrp_instance vr${i.vrid} {
   state BACKUP
@@ -58,7 +59,8 @@ function keepalivedConf(instances: readonly InstanceSpec[], router: RouterName):
   }
 }`,
   );
-  return `global_defs {\n  router_id bench_${router}\n  vrrp_garp_master_repeat 5\n}\n${blocks.join("\n")}\n`;
+  const extra = Object.entries(globals).map(([name, value]) => `  ${name} ${value}\n`).join("");
+  return `global_defs {\n  router_id bench_${router}\n  vrrp_garp_master_repeat 5\n${extra}}\n${blocks.join("\n")}\n`;
 }
 
 export interface RunningDaemon {
@@ -69,14 +71,21 @@ export interface RunningDaemon {
   pids(): number[];
 }
 
-export function startDaemon(lab: GatewayLab, kind: DaemonKind, router: RouterName, instances: readonly InstanceSpec[]): RunningDaemon {
+/** `globals`: extra `config globals` options for vrrpd, or `global_defs` lines for keepalived (same names). */
+export function startDaemon(
+  lab: GatewayLab,
+  kind: DaemonKind,
+  router: RouterName,
+  instances: readonly InstanceSpec[],
+  globals: Readonly<Record<string, string>> = {},
+): RunningDaemon {
   if (kind === "vrrpd") {
-    const conf = lab.writeFile(`${router}.vrrp`, vrrpdUci(instances));
+    const conf = lab.writeFile(`${router}.vrrp`, vrrpdUci(instances, globals));
     const argv = [process.execPath, ...ROUTER_NODE_FLAGS, vrrpdBundle(), "run", "-c", conf, "--control-socket", join(lab.dir, `${router}.sock`)];
     const proc = lab.spawn(`vrrpd-${router}`, lab.ns[router], argv);
     return { kind, router, process: proc, pids: () => [proc.pid] };
   }
-  const conf = lab.writeFile(`${router}-keepalived.conf`, keepalivedConf(instances, router));
+  const conf = lab.writeFile(`${router}-keepalived.conf`, keepalivedConf(instances, router, globals));
   const pid = join(lab.dir, `${router}-keepalived.pid`);
   const vrrpPid = join(lab.dir, `${router}-keepalived-vrrp.pid`);
   // No -D (detailed log): at 255 instances its per-GARP console lines stall keepalived for seconds and it flaps,

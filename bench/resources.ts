@@ -2,8 +2,8 @@
 // and a backup on the namespace LAN, in steady state (after SETTLE_MS); plus start-up time to Backup and to Master
 // when alone, and the CPU floor of node itself for comparison.
 import { readdirSync, readFileSync } from "node:fs";
-import { ROUTER_NODE_FLAGS } from "./bundle.ts";
-import { ANY_TRANSITION, GatewayLab, ROUTER_IPV4, VIP4, waitUntil } from "../test/netns/gateway-lab.ts";
+import { ROUTER_NODE_FLAGS, vrrpdBundle } from "./bundle.ts";
+import { ANY_TRANSITION, CLIENT_IPV4, GatewayLab, ROUTER_IPV4, VIP4, waitUntil } from "../test/netns/gateway-lab.ts";
 import { gatewayInstances, manyInstances, startDaemon, type DaemonKind, type RunningDaemon } from "./daemons.ts";
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -161,6 +161,45 @@ export async function startupOnce(kind: DaemonKind, advertIntervalMs = 100): Pro
     const backupLine = kind === "vrrpd" ? /-> backup/ : /Entering BACKUP STATE/;
     await waitUntil("backup", () => backup.process.lines.some((l) => backupLine.test(l)), 20_000, 5);
     return { daemon: kind, toBackupMs: performance.now() - startedBackup, toMasterAloneMs };
+  } finally {
+    lab.cleanup();
+  }
+}
+
+export interface MailRssSample {
+  readonly mail: boolean;
+  /** Median and maximum of the RSS samples. */
+  readonly rssMiB: number;
+  readonly rssMaxMiB: number;
+  /** Alerts the daemon reported sent (its log): with mail on, the client was loaded and used, not just configured. */
+  readonly mailsSent: number;
+}
+
+const SMTP_PORT = 2525;
+
+/**
+ * RSS of one vrrpd (one instance at 1 s, master alone), with e-mail alerts off, or on: configured, with a sink
+ * in the client namespace that accepts its start-up alerts. The difference is what loading vrrpd-mail.js
+ * (nodemailer) costs.
+ */
+export async function mailRssOnce(mail: boolean): Promise<MailRssSample> {
+  const lab = new GatewayLab();
+  try {
+    if (mail) {
+      const sink = lab.spawn("smtp-sink", lab.ns.client, [process.execPath, "--import", "tsx", "test/netns/smtp-sink.ts", CLIENT_IPV4, String(SMTP_PORT)]);
+      await sink.waitForLine(/^listening$/, 15_000);
+    }
+    const globals = ["config globals 'globals'", "\toption enabled '1'", "\toption hotplug '0'"];
+    if (mail) globals.push("\toption router_id 'r1'", "\tlist notification_email 'ops@example.com'", `\toption smtp_server '${CLIENT_IPV4} ${SMTP_PORT}'`);
+    const instance = ["config instance 'lan'", "\toption interface 'lan0'", "\toption virtual_router_id '51'", "\toption priority '200'", "\toption version '3'", `\tlist virtual_ipaddress '${VIP4}/24'`];
+    if (mail) instance.push("\toption smtp_alert '1'");
+    const conf = lab.writeFile("r1.vrrp", `${globals.join("\n")}\n\n${instance.join("\n")}\n`);
+    const daemon = lab.spawn("vrrpd-r1", lab.ns.r1, [process.execPath, ...ROUTER_NODE_FLAGS, vrrpdBundle(), "run", "-c", conf, "--control-socket", `${lab.dir}/r1.sock`]);
+    await waitUntil("master", () => lab.addresses(lab.ns.r1).includes(VIP4), 20_000, 100);
+    await sleep(SETTLE_MS);
+    const [steady] = await steadyWindows([() => [daemon.pid]]);
+    const rss = steady?.rssMiB ?? [];
+    return { mail, rssMiB: median(rss), rssMaxMiB: Math.max(...rss), mailsSent: daemon.lines.filter((l) => /mail sent:/.test(l)).length };
   } finally {
     lab.cleanup();
   }

@@ -12,7 +12,7 @@ const LUCI_GLOBALS = {
   // what 'require' lines bind (LuCI's modules, and this app's aliases)
   baseclass: "readonly", view: "readonly", form: "readonly", rpc: "readonly", uci: "readonly", ui: "readonly",
   dom: "readonly", poll: "readonly", network: "readonly", widgets: "readonly",
-  check: "readonly", logic: "readonly", model: "readonly",
+  check: "readonly", logic: "readonly", model: "readonly", mailTest: "readonly", internet: "readonly",
 };
 
 export default [

@@ -1,5 +1,6 @@
 // Generates the LuCI app's views from the daemon's own descriptions, so the web UI cannot drift from them:
-//   src/config/schema.ts        -> view/vrrp/instances.js (every option: widget, tab, default, validator)
+//   src/config/schema.ts        -> view/vrrp/instances.js (every option: widget, tab, default, validator; plus the
+//                                  hand-written widgets of luci-app/generator/widgets.ts, e.g. the test-mail button)
 //   src/config (the validator)  -> vrrp/config-check.js (bundled: the daemon's checks and messages, in the browser)
 //   src/daemon/api-contract.ts  -> view/vrrp/status.js, view/status/include/70_vrrp.js (ubus object, methods, args)
 //   all of the app's JS         -> po/templates/vrrp.pot
@@ -14,6 +15,7 @@ import { pathToFileURL } from "node:url";
 import { sectionModels } from "../luci-app/generator/options.ts";
 import { renderPot, type Source } from "../luci-app/generator/pot.ts";
 import { jsString } from "../luci-app/generator/text.ts";
+import { widgetCalls, widgetRequires } from "../luci-app/generator/widgets.ts";
 import { SCHEMA } from "../src/config/schema.ts";
 import { DEFAULT_HOLD_OFF_S, MAX_HOLD_OFF_S, METHODS, type MethodName } from "../src/daemon/api-contract.ts";
 import { VERSION } from "../src/daemon/version.ts";
@@ -24,7 +26,10 @@ const RESOURCES = `${APP}/htdocs/luci-static/resources`;
 
 /** The ubus object the daemon registers (docs/ubus-api.md). */
 export const UBUS_OBJECT = "vrrp";
-/** The methods the Status page calls: the ACL grants exactly these (test/luci/contract.test.ts). */
+/**
+ * The methods the Status page calls. The ACL grants exactly what the views call: these, and test_mail of the
+ * Instances page's test-mail button (vrrp/mail-test.js); test/luci/contract.test.ts holds it to that.
+ */
 export const STATUS_METHODS: readonly MethodName[] = ["status", "switchover", "set_priority", "reload"];
 /** Seconds between status polls; LuCI's own default poll interval. */
 const POLL_INTERVAL = 5;
@@ -93,8 +98,9 @@ function instancesModel(): object {
     descriptionJs: jsString(s.description),
     tabs: s.tabs.map((t) => ({ ...t, titleJs: jsString(t.title) })),
     options: s.options.map((o) => ({ ...o, titleJs: jsString(o.title), descriptionJs: jsString(o.description) })),
+    widgets: widgetCalls(s.type),
   }));
-  return { sections, globalDefaults: `{\n${globalDefaults.join(",\n")}\n}` };
+  return { sections, requires: widgetRequires(), globalDefaults: `{\n${globalDefaults.join(",\n")}\n}` };
 }
 
 function wizardModel(): object {

@@ -14,7 +14,42 @@ export function fuzzSeed(base: number): number {
   return (base + offset) | 0;
 }
 
-/** A test's time budget that grows with the number of runs (a fixed timeout would stop a long search). */
+/**
+ * A suite's time budget that grows with the number of runs: node's test runner cancels the rest of a suite
+ * whose timeout has passed, so a fixed timeout would stop a long search. `perRunMs` is a generous bound per input
+ * (several times the measured cost), the minimum covers start-up and slow CI machines.
+ */
 export function fuzzTimeoutMs(perRunMs: number, defaultRuns: number, minimumMs = 120_000): number {
   return Math.max(minimumMs, Math.ceil(fuzzRuns(defaultRuns) * perRunMs * 4));
+}
+
+/**
+ * fast-check parameters for one property: FUZZ_RUNS inputs (`defaultRuns` without it; `scale` for a property meant
+ * to run more or fewer than its file's others) from the seed FUZZ_SEED moves. Call it inside the test, once per
+ * property: it also tells scripts/fuzz.ts how many inputs the property is given, as a `fuzz-inputs N` line (a
+ * TAP comment, since the test runner reports a test file's stdout as comments). The runner adds these up per kind
+ * and checks their number against the kind's property count, so a property added without updating the runner,
+ * or one that takes its numRuns from elsewhere, is caught. Silent unless the runner asks (FUZZ_REPORT_INPUTS=1),
+ * so `npm test` stays quiet.
+ */
+export function fuzzParameters(baseSeed: number, defaultRuns: number, scale = 1): { readonly seed: number; readonly numRuns: number } {
+  const numRuns = Math.max(1, Math.round(fuzzRuns(defaultRuns) * scale));
+  if (process.env["FUZZ_REPORT_INPUTS"] === "1") console.log(`fuzz-inputs ${numRuns}`);
+  return { seed: fuzzSeed(baseSeed), numRuns };
+}
+
+/**
+ * How long `run` takes, judged by CPU time: wall time is cheap to read but grows when other jobs share the cores,
+ * so an input over the limit by the clock is run again (the code under test is pure) and timed by CPU use.
+ * Reading CPU time for every input would cost more than many inputs do (getrusage).
+ */
+export function timedCpuMs<T>(run: () => T, limitMs: number): { result: T; ms: number } {
+  const started = performance.now();
+  const result = run();
+  const wall = performance.now() - started;
+  if (wall < limitMs) return { result, ms: wall };
+  const before = process.cpuUsage();
+  run();
+  const { user, system } = process.cpuUsage(before);
+  return { result, ms: (user + system) / 1000 };
 }

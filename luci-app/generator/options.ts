@@ -17,7 +17,7 @@ export interface OptionModel {
 }
 
 export interface SectionModel {
-  readonly type: string;
+  readonly type: SectionType;
   readonly named: boolean;
   readonly title: string;
   readonly description: string;

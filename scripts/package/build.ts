@@ -5,10 +5,10 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ARCHES, type Arch } from "./arches.ts";
-import { BUNDLE_PACKAGE_JSON, bundleDaemon } from "./bundle.ts";
+import { BUNDLE_PACKAGE_JSON, DAEMON_FILE, MAIL_FILE, bundleDaemon, bundleFile } from "./bundle.ts";
 import { buildIpk, type ControlFields, type IpkInput } from "./ipk.ts";
 import { koffiCore, koffiNative, koffiVersion } from "./koffi.ts";
-import { DAEMON_BUNDLE, DAEMON_DIR, KOFFI_DIR, KOFFI_PACKAGE, RELEASE, VRRPD_CONFFILES, VRRPD_FILES, daemonVersion, koffiNativeDir, luciFiles, sourceDateEpoch, type Install } from "./layout.ts";
+import { DAEMON_DIR, KOFFI_DIR, KOFFI_PACKAGE, RELEASE, VRRPD_CONFFILES, VRRPD_FILES, daemonVersion, koffiNativeDir, luciFiles, sourceDateEpoch, type Install } from "./layout.ts";
 import { LUCI_POSTINST_PKG, POSTINST, PRERM, VRRPD_POSTINST_PKG, VRRPD_POSTRM, VRRPD_PRERM_PKG } from "./maintainer-scripts.ts";
 
 export interface BuildOptions {
@@ -31,6 +31,8 @@ export interface BuildResult {
   readonly version: string;
   readonly outDir: string;
   readonly bundle: BuiltFile;
+  /** vrrpd-mail.js, the SMTP client the daemon loads only when e-mail alerts are configured. */
+  readonly mailModule: BuiltFile;
   readonly packages: readonly BuiltFile[];
 }
 
@@ -65,7 +67,7 @@ export async function buildPackages(options: BuildOptions): Promise<BuildResult>
   mkdirSync(outDir, { recursive: true });
 
   const bundle = await bundleDaemon(root, daemonVersion(root));
-  writeFileSync(join(outDir, "vrrpd.js"), bundle);
+  for (const f of bundle) writeFileSync(join(outDir, f.name), f.data);
   const koffi = koffiVersion(root);
 
   const packages: BuiltFile[] = [];
@@ -93,7 +95,7 @@ export async function buildPackages(options: BuildOptions): Promise<BuildResult>
     scripts: { postinst: POSTINST, prerm: PRERM, "postinst-pkg": VRRPD_POSTINST_PKG, "prerm-pkg": VRRPD_PRERM_PKG, postrm: VRRPD_POSTRM },
     files: [
       ...fromRepo(root, VRRPD_FILES),
-      { path: DAEMON_BUNDLE, mode: 0o644, data: bundle },
+      ...bundle.map((f) => ({ path: `${DAEMON_DIR}/${f.name}`, mode: 0o644, data: f.data })),
       { path: `${DAEMON_DIR}/package.json`, mode: 0o644, data: Buffer.from(BUNDLE_PACKAGE_JSON) },
     ],
     mtime,
@@ -135,7 +137,8 @@ export async function buildPackages(options: BuildOptions): Promise<BuildResult>
     mtime,
   });
 
-  const result: BuildResult = { version, outDir, bundle: { file: "vrrpd.js", bytes: bundle.length }, packages };
+  const built = (file: typeof DAEMON_FILE | typeof MAIL_FILE): BuiltFile => ({ file, bytes: bundleFile(bundle, file).length });
+  const result: BuildResult = { version, outDir, bundle: built(DAEMON_FILE), mailModule: built(MAIL_FILE), packages };
   writeFileSync(join(outDir, "sizes.json"), `${JSON.stringify({ ...result, outDir: undefined }, null, 2)}\n`);
   return result;
 }

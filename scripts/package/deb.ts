@@ -11,7 +11,7 @@ import { DEB_POSTINST, DEB_POSTRM, DEB_PRERM } from "./deb-scripts.ts";
 import { renderManPage } from "./deb-manpage.ts";
 import { readElf } from "./elf.ts";
 import { koffiCore, koffiVersion, nativePackageFiles, type PackageFile } from "./koffi.ts";
-import { DAEMON_BUNDLE, DAEMON_DIR, KOFFI_DIR, daemonVersion, koffiNativeDir, sourceDateEpoch } from "./layout.ts";
+import { DAEMON_DIR, KOFFI_DIR, daemonVersion, koffiNativeDir, sourceDateEpoch } from "./layout.ts";
 
 export interface DebArch {
   /** dpkg's architecture name. */
@@ -151,7 +151,7 @@ export async function buildDebs(options: DebBuildOptions): Promise<string[]> {
   const read = (path: string): Buffer => readFileSync(join(root, path));
   const common: Staged[] = [
     { path: "usr/sbin/vrrpd", mode: 0o755, data: read("files/usr/sbin/vrrpd") },
-    { path: DAEMON_BUNDLE, mode: 0o644, data: bundle },
+    ...bundle.map((f) => ({ path: `${DAEMON_DIR}/${f.name}`, mode: 0o644, data: f.data })),
     { path: `${DAEMON_DIR}/package.json`, mode: 0o644, data: Buffer.from(BUNDLE_PACKAGE_JSON) },
     ...koffiCore(root, koffi).map((f: PackageFile) => ({ path: `${KOFFI_DIR}/${f.path}`, mode: 0o644, data: f.data })),
     { path: DEB_UNIT_PATH, mode: 0o644, data: read("files/linux/vrrpd.service") },

@@ -17,7 +17,6 @@ export interface Install {
 export const RELEASE = 1;
 
 export const DAEMON_DIR = "usr/lib/vrrpd";
-export const DAEMON_BUNDLE = `${DAEMON_DIR}/vrrpd.js`;
 
 /** The per-architecture package with koffi (its JS and the CPU's musl addon); vrrpd itself is arch "all". */
 export const KOFFI_PACKAGE = "vrrpd-koffi";

@@ -25,6 +25,7 @@ try {
   const result = await buildPackages({ root, outDir: resolve(arg("--out") ?? "dist"), cacheDir: resolve(arg("--cache") ?? defaultCacheDir(root)), arches });
   const rows: [string, string, string][] = [
     [result.bundle.file, kib(result.bundle.bytes), "the daemon, bundled"],
+    [result.mailModule.file, kib(result.mailModule.bytes), "its SMTP client, loaded only when mail is configured"],
     ...result.packages.map((p): [string, string, string] => [p.file, kib(p.bytes), `installed ${kib(p.installedSize ?? 0)}`]),
     ["sizes.json", "", "these numbers"],
   ];

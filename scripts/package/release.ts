@@ -54,7 +54,7 @@ export async function buildRelease(options: ReleaseOptions): Promise<Release> {
   const files: { path: string; mode: number; data: Uint8Array }[] = [];
   const add = (path: string, mode: number, data: Uint8Array): void => void files.push({ path, mode, data });
 
-  add("dist/vrrpd.js", 0o644, await bundleDaemon(root, version));
+  for (const f of await bundleDaemon(root, version)) add(`dist/${f.name}`, 0o644, f.data);
   add("dist/package.json", 0o644, Buffer.from(BUNDLE_PACKAGE_JSON));
   // The repository's files/ as installed; /usr/share/vrrpd/vrrp.example is a second copy of files/etc/config/vrrp.
   for (const from of new Set(VRRPD_FILES.map((i) => i.from))) {
@@ -83,7 +83,8 @@ function releaseNote(version: string, koffi: string, commit: string, dirty: bool
   return [
     `vrrpd ${version}: the files openwrt-feed/net/vrrpd/Makefile installs, already built.`,
     `Made by \`npm run release\` from commit ${commit}${dirty ? " with uncommitted changes" : ""}.`,
-    "dist/vrrpd.js is the daemon bundled from src/ by esbuild; the sources are in the repository.",
+    "dist/vrrpd.js is the daemon bundled from src/ by esbuild, dist/vrrpd-mail.js its SMTP client (loaded only when",
+    "e-mail alerts are configured); the sources are in the repository.",
     `node_modules/ holds koffi ${koffi} (MIT, node_modules/koffi/LICENSE.txt) and its prebuilt musl addons from npm.`,
     "",
   ].join("\n");

@@ -2,7 +2,7 @@
 // else the `globals` option its schema entry names in `inherit` (following globals' own chain), else the
 // schema default. Kept generic so a new inherited option needs a schema line and nothing here.
 import type { ReadItem, ReadSection } from "./read.ts";
-import { requireOptionSpec, type SectionType } from "./schema.ts";
+import { requireOptionSpec, type OptionSpec, type SectionType } from "./schema.ts";
 import { parseValue, type Value } from "./values/parse.ts";
 
 export function firstItem(s: ReadSection | undefined, name: string): ReadItem | undefined {
@@ -63,8 +63,22 @@ export function effective(section: ReadSection | undefined, type: SectionType, n
   const spec = requireOptionSpec(type, name);
   if (spec.inherit !== undefined) return effective(globals, "globals", spec.inherit, globals);
   if (spec.default === undefined) return undefined;
-  const parsed = parseValue(spec.type, spec.default);
+  return defaultOf(spec, spec.default, type, name);
+}
+
+/**
+ * Parsed schema defaults, by spec: the schema never changes, and building one configuration reads thirty-odd
+ * defaults (globals, each instance), which were parsed again every time. Objects (addresses, routes) are parsed
+ * afresh so no two configurations share one; all current defaults are numbers, booleans or text.
+ */
+const parsedDefaults = new WeakMap<OptionSpec, boolean | number | string>();
+
+function defaultOf(spec: OptionSpec, text: string, type: SectionType, name: string): Value {
+  const cached = parsedDefaults.get(spec);
+  if (cached !== undefined) return cached;
+  const parsed = parseValue(spec.type, text);
   if (!parsed.ok) throw new Error(`schema: default of ${type}.${name} does not parse: ${parsed.error}`);
+  if (typeof parsed.value !== "object") parsedDefaults.set(spec, parsed.value);
   return parsed.value;
 }
 

@@ -28,6 +28,9 @@ export interface GlobalsConfig {
   readonly scriptUser?: string;
   readonly scriptGroup?: string;
   readonly enableScriptSecurity: boolean;
+  /** SCHED_RR priority of the daemon's thread (0: normal scheduling) and its RLIMIT_RTTIME (hard limit, µs). */
+  readonly rtPriority: number;
+  readonly rlimitRttimeUs: number;
   /** The instance defaults below are already applied to core.instances; kept for status and rendering. */
   readonly vrrpVersion: VrrpVersion;
   readonly v3ChecksumAsV2: boolean;
@@ -111,7 +114,18 @@ export interface TcpCheck {
 export interface ProcessCheck {
   readonly name: string;
   readonly paramMatch?: string;
+  /** 0 with `quorumMax` 0: up only while none runs (keepalived). */
   readonly quorum: number;
+  /** keepalived's quorum_max: more than this many is a failure; undefined: no limit. */
+  readonly quorumMax?: number;
+}
+
+/** track_script `type 'file'` (keepalived's track_file): a number read from `path` that the weight multiplies. */
+export interface FileCheck {
+  readonly path: string;
+  /** keepalived's `init_file VALUE`: written at start when the file is missing (always, with `initOverwrite`). */
+  readonly initValue?: number;
+  readonly initOverwrite: boolean;
 }
 
 export interface TrackScriptConfig {
@@ -126,6 +140,8 @@ export interface TrackScriptConfig {
   readonly tcp?: TcpCheck;
   /** Present for `type 'process'`. */
   readonly process?: ProcessCheck;
+  /** Present for `type 'file'`. */
+  readonly file?: FileCheck;
   readonly intervalMs: number;
   readonly timeoutMs: number;
   /** The default weight and direction where an instance lists the script without its own. */

@@ -39,6 +39,8 @@ function renderGlobals(g: GlobalsConfig): RenderedOptions {
   if (g.controlSocket !== d.controlSocket) o.push(["control_socket", g.controlSocket]);
   if (g.scriptUser !== undefined) o.push(["script_user", g.scriptGroup === undefined ? g.scriptUser : `${g.scriptUser} ${g.scriptGroup}`]);
   if (g.enableScriptSecurity) o.push(["enable_script_security", "1"]);
+  if (g.rtPriority !== d.rtPriority) o.push(["vrrp_rt_priority", String(g.rtPriority)]);
+  if (g.rlimitRttimeUs !== d.rlimitRttimeUs) o.push(["vrrp_rlimit_rttime", String(g.rlimitRttimeUs)]);
   if (g.vrrpVersion !== d.vrrpVersion) o.push(["vrrp_version", String(g.vrrpVersion)]);
   if (g.v3ChecksumAsV2) o.push(["v3_checksum_as_v2", "1"]);
   if (g.multicastGroup4 !== d.multicastGroup4) o.push(["vrrp_mcast_group4", g.multicastGroup4]);
@@ -83,7 +85,15 @@ function renderHttpCheck(h: NonNullable<TrackScriptConfig["http"]>): RenderedOpt
 function renderProcessCheck(p: NonNullable<TrackScriptConfig["process"]>): RenderedOptions {
   const o: RenderedOptions = [["type", "process"], ["process_name", p.name]];
   if (p.paramMatch !== undefined) o.push(["param_match", p.paramMatch]);
-  if (p.quorum !== 1) o.push(["quorum", String(p.quorum)]);
+  if (p.quorum !== 1 && p.quorumMax !== 0) o.push(["quorum", String(p.quorum)]);
+  if (p.quorumMax !== undefined) o.push(["quorum_max", String(p.quorumMax)]);
+  return o;
+}
+
+function renderFileCheck(f: NonNullable<TrackScriptConfig["file"]>): RenderedOptions {
+  const o: RenderedOptions = [["type", "file"], ["file", f.path]];
+  if (f.initValue !== undefined) o.push(["init_file", String(f.initValue)]);
+  if (f.initOverwrite) o.push(["init_file_overwrite", "1"]);
   return o;
 }
 
@@ -103,10 +113,12 @@ function renderTrackScript(s: Omit<TrackScriptConfig, "location">, g: GlobalsCon
           ? [["type", "tcp"], ...renderPingCheck(s.tcp).slice(1), ["port", String(s.tcp.port)]]
           : s.process !== undefined
             ? renderProcessCheck(s.process)
-            : [["script", s.script]];
+            : s.file !== undefined
+              ? renderFileCheck(s.file)
+              : [["script", s.script]];
   if (s.intervalMs !== 1000) o.push(["interval", formatSeconds(s.intervalMs)]);
   if (s.timeoutMs !== s.intervalMs) o.push(["timeout", formatSeconds(s.timeoutMs)]);
-  if (s.weight !== 0) o.push(["weight", String(s.weight)]);
+  if (s.weight !== (s.file === undefined ? 0 : 1)) o.push(["weight", String(s.weight)]); // a track_file's default is 1
   if (s.reverse) o.push(["reverse", "1"]);
   if (s.rise !== 1) o.push(["rise", String(s.rise)]);
   if (s.fall !== 1) o.push(["fall", String(s.fall)]);

@@ -147,6 +147,7 @@ function tracked(e: TrackEffect): JsonValue {
     reverse: e.reverse,
     delta: e.delta,
     fault: e.fault,
+    value: e.value ?? null,
   };
 }
 
@@ -155,6 +156,7 @@ function trackScript(s: TrackScriptStatus): JsonValue {
   return {
     type: s.type,
     state: s.state,
+    value: s.value,
     running: s.running,
     runs: s.runs,
     failures: s.failures,

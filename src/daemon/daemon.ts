@@ -8,13 +8,16 @@ import { DEFAULT_UBUS_SOCKETS, UbusConnection } from "../ubus/connection.ts";
 import { configFacts, VrrpApi, type ReloadResult } from "./api.ts";
 import { DEFAULT_CONTROL_SOCKET, startControlSocket, type ControlSocket } from "./control-socket.ts";
 import { monotonicMs, takeHandoffRecord, writeHandoffRecord } from "./handoff-record.ts";
+import { HeldAddressRecord } from "./held-address-record.ts";
 import { ConfigState, processFacts } from "./daemon-facts.ts";
 import type { DataPlane } from "./data-plane.ts";
 import { formatFindings, loadConfig } from "./load-config.ts";
 import type { Logger } from "./log.ts";
 import { NetifdInterfaces, StaticInterfaces, type InterfaceInfo, type InterfaceResolver } from "./netifd.ts";
+import { heldAddressesPath } from "./paths.ts";
 import { Runtime, type RuntimeConfig, type RuntimeStatus, type StateEvent } from "./runtime.ts";
 import { toRuntimeConfig, type RuntimePaths } from "./runtime-config.ts";
+import { DaemonScheduling } from "./scheduling.ts";
 import { VrrpUbusObject } from "./ubus-object.ts";
 import { VERSION } from "./version.ts";
 
@@ -43,6 +46,9 @@ export class Daemon {
   private readonly networks = new Map<string, InterfaceInfo>();
   private control: ControlSocket | undefined;
   private handoffArmedUntil: number | undefined;
+  /** What a respawn's wrapper removes if this process dies without releasing it. */
+  private readonly heldAddresses: HeldAddressRecord;
+  private readonly scheduling: DaemonScheduling;
 
   constructor(
     config: DaemonConfig,
@@ -56,6 +62,9 @@ export class Daemon {
     this.configState.loaded(warnings);
     this.current = this.runtimeConfig(config);
     this.runtime = new Runtime(this.current, dataPlane, logger);
+    this.heldAddresses = new HeldAddressRecord(heldAddressesPath(this.controlSocketPath), options.configPath, logger);
+    this.runtime.addressListeners.push((change) => this.heldAddresses.apply(change));
+    this.scheduling = new DaemonScheduling(dataPlane.setScheduling, logger);
     this.api = new VrrpApi({
       runtime: this.runtime,
       facts: processFacts(VERSION, this.configState),
@@ -81,8 +90,10 @@ export class Daemon {
       this.current = this.runtimeConfig(this.config);
       this.runtime.useStartConfig(this.current);
     }
+    this.heldAddresses.reset();
     await this.runtime.start(this.takeHandoff());
     this.control = await startControlSocket(this.api, this.logger, { path: this.controlSocketPath });
+    this.scheduling.apply(this.config.globals);
   }
 
   /**
@@ -113,6 +124,7 @@ export class Daemon {
     } else {
       await this.runtime.stop();
     }
+    this.heldAddresses.flush();
     await Promise.race([this.ubusObject?.idle(), new Promise((r) => setTimeout(r, 1000))]);
     this.interfaces.close();
     this.bus?.stop();
@@ -134,6 +146,7 @@ export class Daemon {
     this.config = loaded.config;
     await this.resolveNetworks();
     await this.apply();
+    this.scheduling.apply(this.config.globals);
     this.configState.loaded(loaded.warnings);
     this.logger.log("info", `reloaded ${this.options.configPath} (${loaded.warnings} warning(s))`);
     return { ok: true };

@@ -42,4 +42,6 @@ export interface DataPlane {
   close(): Promise<void>;
   /** A timer finer than libuv's whole milliseconds, for the protocol deadlines (absent: setTimeout is used). */
   readonly preciseTimer?: OneShotTimerFactory;
+  /** The daemon thread's scheduling (globals vrrp_rt_priority, vrrp_rlimit_rttime); throws when refused. */
+  readonly setScheduling?: (wanted: { readonly rtPriority: number; readonly rlimitRttimeUs: number }) => void;
 }

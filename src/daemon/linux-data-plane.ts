@@ -10,6 +10,7 @@ import { parseMac } from "../vrrp/virtual-mac.ts";
 import { ipFamily, isIpv6LinkLocal } from "../lib/ip.ts";
 import {
   LinuxPlatform,
+  setScheduling,
   SyscallError,
   type AddressInfo,
   type LinkInfo,
@@ -51,6 +52,8 @@ export class LinuxDataPlane implements DataPlane {
 
   /** A timerfd: fires within microseconds of the deadline, where setTimeout is 1-2.5 ms late. */
   readonly preciseTimer = (fire: () => void): OneShotTimer => this.platform.timer(fire);
+
+  readonly setScheduling = setScheduling;
 
   async watchLinks(onChange: (device: string, link: LinkState) => void): Promise<void> {
     this.onLink = onChange;

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // vrrpd's command line: `vrrpd run`, `vrrpd check-config`, and the control commands.
-import { createLogger, parseLevel, type Logger } from "./log.ts";
+import { createLogger, parseLevel, stderrWriter, wantsTimestamps, type Logger } from "./log.ts";
 import { formatFinding } from "../config/finding.ts";
 import { CONTROL_COMMANDS, runControlCommand } from "./status-cli.ts";
 import { commandUsage, unknownCommand, usage } from "./cli-help.ts";
@@ -10,6 +10,7 @@ import { processImportIo, runImport } from "./import-cli.ts";
 import { formatFindings, loadConfig } from "./load-config.ts";
 import { LinuxDataPlane } from "./linux-data-plane.ts";
 import { describeDefault, platformPaths, type PlatformPaths } from "./paths.ts";
+import { SIGXCPU_WARNING } from "./scheduling.ts";
 import { ServiceNotifier, statusLine } from "./service-notify.ts";
 import { UnixDatagramSender } from "../platform/linux/index.ts";
 import { VERSION } from "./version.ts";
@@ -66,7 +67,7 @@ function serviceNotifier(logger: Logger): ServiceNotifier | undefined {
 
 async function run(options: Options): Promise<number> {
   const loaded = loadConfig(options.configPath);
-  const logger = createLogger(parseLevel(loaded.config?.globals.logLevel));
+  const logger = createLogger(parseLevel(loaded.config?.globals.logLevel), stderrWriter(wantsTimestamps(process.env)));
   const notifier = serviceNotifier(logger);
   for (const finding of loaded.findings) logger.log(finding.severity === "error" ? "error" : "warning", formatFinding(finding));
   if (!loaded.config) {
@@ -101,6 +102,7 @@ async function run(options: Options): Promise<number> {
     logger.log("info", `${signal}: stopping (priority 0, addresses kept until the backup takes over)`);
     void daemon.stop().then(() => finish(0));
   };
+  process.on("SIGXCPU", () => logger.log("warning", SIGXCPU_WARNING));
   process.on("SIGTERM", () => stop("SIGTERM"));
   process.on("SIGINT", () => stop("SIGINT"));
   const summary = (of: Daemon): string => statusLine(of.status().instances);

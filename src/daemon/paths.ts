@@ -33,3 +33,14 @@ export function platformPaths(exists: (path: string) => boolean = existsSync): P
 export function describeDefault(paths: PlatformPaths): string {
   return paths.platform === "openwrt" ? `this is OpenWrt: ${OPENWRT_RELEASE_FILE} exists` : `no ${OPENWRT_RELEASE_FILE}, so not OpenWrt; OpenWrt uses /etc/config/vrrp`;
 }
+
+/**
+ * The list of addresses the daemon holds (held-address-record.ts), beside its control socket and named after it
+ * (/run/vrrpd/control.sock: /run/vrrpd/control.held-addresses), so two daemons sharing a directory never share it.
+ * The directory is a runtime one only root writes (tmpfs, gone at reboot; systemd keeps it across a restart,
+ * RuntimeDirectoryPreserve=restart). The wrappers (files/usr/sbin/vrrpd, files/linux/npm/vrrpd) derive the same
+ * name from the --control-socket they are given.
+ */
+export function heldAddressesPath(controlSocket: string): string {
+  return `${controlSocket.replace(/\.sock$/, "")}.held-addresses`;
+}

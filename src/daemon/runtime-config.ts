@@ -37,6 +37,7 @@ export function toRuntimeConfig(config: DaemonConfig, deviceOf: (network: string
     ping: s.ping,
     tcp: s.tcp,
     process: s.process,
+    file: s.file,
     identity: identity(s.user ?? config.globals.scriptUser, s.group ?? config.globals.scriptGroup),
   }));
   const notify = Object.fromEntries([

@@ -3,9 +3,9 @@
 import { handedOff, monotonicMs, type HandoffRecord } from "./handoff-record.ts";
 import { Engine, type LinkState } from "../vrrp/engine.ts";
 import type { Output, ReceivedPacket } from "../vrrp/io.ts";
-import type { CoreConfig, InstanceConfig } from "../vrrp/model.ts";
+import type { CoreConfig, InstanceConfig, VirtualAddress, VirtualRoute } from "../vrrp/model.ts";
 import type { EngineStatus } from "../vrrp/status.ts";
-import type { TrackState } from "../vrrp/tracking.ts";
+import type { TrackReading } from "../vrrp/tracking.ts";
 import { LogRateLimiter } from "../vrrp/rate-limit.ts";
 import { FailoverRehearsal } from "./failover-rehearsal.ts";
 import type { DataPlane } from "./data-plane.ts";
@@ -41,6 +41,14 @@ export interface StateEvent {
   readonly virtualIpaddress: readonly string[];
 }
 
+/** Virtual addresses (with their routes) the runtime puts on the host or takes off it. */
+export interface AddressChange {
+  readonly held: boolean;
+  readonly device: string;
+  readonly addresses: readonly VirtualAddress[];
+  readonly routes: readonly VirtualRoute[];
+}
+
 export interface RuntimeStatus extends EngineStatus {
   readonly lag: LagStats;
   readonly trackScripts: readonly TrackScriptStatus[];
@@ -67,6 +75,8 @@ export class Runtime {
   private shuttingDown = false;
   private started = false;
   readonly stateListeners: ((event: StateEvent) => void)[] = [];
+  /** Told of an addition before the kernel is asked, of a removal once it is done (held-address-record.ts). */
+  readonly addressListeners: ((change: AddressChange) => void)[] = [];
   private readonly lowerPriLog = new LogRateLimiter(60_000);
   private readonly acceptWarned = new Set<string>();
   /** The shortest advert interval configured: the timer fires often, so this is not recomputed there. */
@@ -116,7 +126,7 @@ export class Runtime {
     await this.listen();
     this.apply(this.engine.start(this.clock(), resume));
     this.rehearsal.run(this.config.core);
-    this.trackScripts.start();
+    this.trackScripts.start(true);
   }
 
   /**
@@ -225,8 +235,8 @@ export class Runtime {
     this.apply(this.engine.setLink(this.clock(), device, { ...link, up }));
   }
 
-  private onTrack(name: string, state: TrackState): void {
-    this.apply(this.engine.setTrack(this.clock(), `script:${name}`, state));
+  private onTrack(name: string, reading: TrackReading): void {
+    this.apply(this.engine.setTrack(this.clock(), `script:${name}`, reading));
   }
 
   private onTimer(now: number, lagMs: number): void {
@@ -265,13 +275,19 @@ export class Runtime {
         break;
       case "add-addresses":
         this.warnAcceptNotEnforced(output.instance, output.acceptPackets);
-        this.queueAddresses(output.instance, () => this.dataPlane.addAddresses(output.interface, output.addresses, output.routes));
+        this.queueAddresses(output.instance, () => {
+          this.addressesChanged(true, output);
+          return this.dataPlane.addAddresses(output.interface, output.addresses, output.routes);
+        });
         break;
       case "accept-packets":
         this.warnAcceptNotEnforced(output.instance, output.acceptPackets);
         break;
       case "remove-addresses":
-        this.queueAddresses(output.instance, () => this.dataPlane.removeAddresses(output.interface, output.addresses, output.routes));
+        this.queueAddresses(output.instance, async () => {
+          await this.dataPlane.removeAddresses(output.interface, output.addresses, output.routes);
+          this.addressesChanged(false, output);
+        });
         break;
       case "announce":
         // After the addresses are in place (RFC 5798 §8.1.2: announce only configured addresses).
@@ -327,6 +343,11 @@ export class Runtime {
     if (acceptPackets || this.acceptWarned.has(instance)) return;
     this.acceptWarned.add(instance);
     this.logger.log("warning", "accept '0': packets to the virtual addresses are not filtered (not implemented yet); the master accepts them", instance);
+  }
+
+  private addressesChanged(held: boolean, output: { interface: string; addresses: readonly VirtualAddress[]; routes: readonly VirtualRoute[] }): void {
+    const change: AddressChange = { held, device: output.interface, addresses: output.addresses, routes: output.routes };
+    for (const listener of this.addressListeners) listener(change);
   }
 
   private queueAddresses(instance: string, job: () => Promise<void>): void {

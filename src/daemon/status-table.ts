@@ -11,6 +11,8 @@ interface Transition {
 interface Tracked {
   id: string;
   state: string;
+  /** A file's number (track_script `type 'file'`); absent from an older daemon's reply. */
+  value?: number | null;
   delta: number;
   fault: boolean;
 }
@@ -37,6 +39,16 @@ interface Status {
   event_loop_lag: { max_ms: number };
   instances: Record<string, Instance>;
   sync_groups: Record<string, { state: string; members: string[] }>;
+  mail?: Mail;
+}
+interface Mail {
+  enabled: boolean;
+  sent: number;
+  failed_attempts: number;
+  dropped: number;
+  queued: number;
+  last_error: string | null;
+  last_error_at: number | null;
 }
 
 /** Counters that are not errors; every other counter counts towards ERRORS. */
@@ -78,12 +90,22 @@ function notes(name: string, i: Instance): string[] {
   const why: string[] = [];
   if (i.priority_override !== null) why.push(`override ${i.priority_override}`);
   for (const t of i.tracked) {
-    if (t.fault) why.push(`${t.id} ${t.state} (fault)`);
-    else if (t.delta !== 0) why.push(`${t.id} ${t.state} (${t.delta > 0 ? "+" : ""}${t.delta})`);
+    const now = t.value === undefined || t.value === null ? t.state : `value ${t.value}`;
+    if (t.fault) why.push(`${t.id} ${now} (fault)`);
+    else if (t.delta !== 0) why.push(`${t.id} ${now} (${t.delta > 0 ? "+" : ""}${t.delta})`);
   }
   if (why.length > 0) out.push(`  ${name}: priority ${i.priority} -> ${i.effective_priority}: ${why.join(", ")}`);
   if (i.state === "fault" && i.fault_reason !== null) out.push(`  ${name}: fault: ${i.fault_reason}`);
   return out;
+}
+
+/** One line: on or off, the counters (left out while mail is off and never counted), the last error with its age. */
+function mailLine(m: Mail, now: number): string {
+  const counted = m.enabled || m.sent + m.failed_attempts + m.dropped + m.queued > 0;
+  const counters = counted ? `; sent ${m.sent}, failed attempts ${m.failed_attempts}, dropped ${m.dropped}, queued ${m.queued}` : "";
+  const age = m.last_error_at === null ? "" : ` ${formatAge(now - m.last_error_at)} ago`;
+  const error = m.last_error === null ? "" : `; last error${age}: ${m.last_error}`;
+  return `mail: ${m.enabled ? "on" : "off"}${counters}${error}`;
 }
 
 export function renderStatus(reply: unknown): string {
@@ -112,6 +134,8 @@ export function renderStatus(reply: unknown): string {
   if (below.length > 0) lines.push("", "PRIO is configured/effective (o: runtime override, *: adjusted by tracked objects):", ...below);
   const groups = Object.entries(s.sync_groups);
   if (groups.length > 0) lines.push("", ...groups.map(([name, g]) => `sync group ${name}: ${g.state} (${g.members.join(", ")})`));
+  // A daemon older than the mail counters has no `mail`: the line is left out rather than guessed.
+  if (s.mail !== undefined) lines.push("", mailLine(s.mail, s.time));
   if (c.last_reload_error !== null) lines.push("", `last reload FAILED ${formatAge(s.time - c.last_reload_error.at)} ago, previous config kept: ${c.last_reload_error.message}`);
   return `${lines.join("\n")}\n`;
 }

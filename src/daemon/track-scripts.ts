@@ -1,13 +1,16 @@
 // keepalived's vrrp_script: each script runs every `interval`, never overlapping its previous run, killed
 // with its process group after `timeout` (a failure), and its results pass through rise/fall before the
 // protocol core hears "up" or "down". Nothing here can block the protocol: runs are child processes.
+// A `type 'file'` check is different: it reports the number it read (the core's tracked value), with no rise/fall.
 import { setMaxListeners } from "node:events";
+import type { FSWatcher } from "node:fs";
 import { ScriptHealth } from "../vrrp/script-health.ts";
-import type { TrackState } from "../vrrp/tracking.ts";
+import type { TrackReading, TrackState } from "../vrrp/tracking.ts";
 import { parseCommand } from "./command.ts";
 import type { Logger } from "./log.ts";
 import { runProcess, type RunResult } from "./run-process.ts";
-import type { HttpCheck, PingCheck, ProcessCheck, TcpCheck } from "../config/model.ts";
+import type { FileCheck, HttpCheck, PingCheck, ProcessCheck, TcpCheck } from "../config/model.ts";
+import { initialiseTrackFile, readTrackFile, watchTrackFile } from "./trackers/file-check.ts";
 import { runHttpCheck } from "./trackers/http-check.ts";
 import { runPingCheck } from "./trackers/ping-check.ts";
 import { runProcessCheck } from "./trackers/process-check.ts";
@@ -31,12 +34,20 @@ export interface TrackScriptSpec {
   readonly tcp?: TcpCheck | undefined;
   /** A native /proc process check run inside the daemon instead of `script`. */
   readonly process?: ProcessCheck | undefined;
+  /** A file whose number is the tracked value (keepalived's track_file). */
+  readonly file?: FileCheck | undefined;
 }
+
+/** A file's change is read this long after the last event, so one write's burst of events is one read. */
+const FILE_SETTLE_MS = 20;
 
 export interface TrackScriptStatus {
   readonly name: string;
-  readonly type: "script" | "http" | "ping" | "tcp" | "process";
+  readonly type: "script" | "http" | "ping" | "tcp" | "process" | "file";
+  /** For a file: unknown until the first read, then up. */
   readonly state: TrackState;
+  /** For a file: the number last read; null before the first read and for other types. */
+  readonly value: number | null;
   readonly running: boolean;
   readonly runs: number;
   readonly failures: number;
@@ -54,6 +65,12 @@ class Tracker {
   skippedOverlaps = 0;
   lastResult: RunResult | undefined;
   timer: NodeJS.Timeout | undefined;
+  /** A file check's value and the watch on its directory. */
+  value: number | undefined;
+  watcher: FSWatcher | undefined;
+  settle: NodeJS.Timeout | undefined;
+  /** A change was reported during a read: read again when it ends, or the change waits for the next interval. */
+  readAgain = false;
 
   constructor(readonly spec: TrackScriptSpec) {
     this.health = new ScriptHealth(spec.rise, spec.fall, spec.initFail);
@@ -68,7 +85,7 @@ export class TrackScripts {
 
   constructor(
     specs: readonly TrackScriptSpec[],
-    private readonly onChange: (name: string, state: TrackState) => void,
+    private readonly onChange: (name: string, reading: TrackReading) => void,
     private readonly logger: Logger,
   ) {
     for (const spec of specs) this.trackers.set(spec.name, new Tracker(spec));
@@ -76,16 +93,23 @@ export class TrackScripts {
     setMaxListeners(0, this.abort.signal);
   }
 
-  start(): void {
+  /** `daemonStart`: the daemon's own start, not a reload; only then are track files initialised (keepalived). */
+  start(daemonStart = false): void {
     for (const tracker of this.trackers.values()) {
       if (tracker.health.state !== "unknown") this.onChange(tracker.spec.name, tracker.health.state);
-      this.schedule(tracker, 0);
+      const file = tracker.spec.file;
+      if (file === undefined) this.schedule(tracker, 0);
+      else void this.startFile(tracker, file, daemonStart);
     }
   }
 
   stop(): void {
     this.stopped = true;
-    for (const tracker of this.trackers.values()) if (tracker.timer) clearTimeout(tracker.timer);
+    for (const tracker of this.trackers.values()) {
+      clearTimeout(tracker.timer);
+      clearTimeout(tracker.settle);
+      tracker.watcher?.close();
+    }
     this.abort.abort();
   }
 
@@ -93,7 +117,8 @@ export class TrackScripts {
     return [...this.trackers.values()].map((t) => ({
       name: t.spec.name,
       type: typeOf(t.spec),
-      state: t.health.state,
+      state: t.spec.file === undefined ? t.health.state : t.value === undefined ? "unknown" : "up",
+      value: t.value ?? null,
       running: t.running,
       runs: t.runs,
       failures: t.failures,
@@ -108,8 +133,45 @@ export class TrackScripts {
     tracker.timer = setTimeout(() => this.tick(tracker), delayMs);
   }
 
+  private async startFile(tracker: Tracker, file: FileCheck, daemonStart: boolean): Promise<void> {
+    const initialised = daemonStart ? await initialiseTrackFile(file) : undefined;
+    if (initialised !== undefined) this.logger.log("info", `track_script ${tracker.spec.name}: ${initialised}`);
+    if (this.stopped) return;
+    tracker.watcher = watchTrackFile(file, () => {
+      clearTimeout(tracker.settle);
+      tracker.settle = setTimeout(() => this.readFile(tracker, file), FILE_SETTLE_MS);
+    });
+    this.schedule(tracker, 0);
+  }
+
+  /** One read of a file check; asked during one, it reads again once that one ends. */
+  private readFile(tracker: Tracker, file: FileCheck): void {
+    if (this.stopped) return;
+    if (tracker.running) {
+      tracker.readAgain = true;
+      return;
+    }
+    tracker.running = true;
+    void readTrackFile(file).then(({ result, value }) => {
+      tracker.running = false;
+      if (this.stopped) return;
+      if (tracker.readAgain) {
+        tracker.readAgain = false;
+        this.readFile(tracker, file);
+      }
+      tracker.runs++;
+      tracker.lastResult = result;
+      if (!result.ok) tracker.failures++;
+      if (value === undefined || value === tracker.value) return;
+      tracker.value = value;
+      this.logger.log("info", `track_script ${tracker.spec.name} value is now ${value} (${result.stderrTail})`);
+      this.onChange(tracker.spec.name, value);
+    });
+  }
+
   private tick(tracker: Tracker): void {
     this.schedule(tracker, tracker.spec.intervalMs);
+    if (tracker.spec.file !== undefined) return this.readFile(tracker, tracker.spec.file);
     if (tracker.running) {
       // keepalived issue #946: never start a run while the previous one is still going.
       tracker.skippedOverlaps++;
@@ -162,5 +224,6 @@ function typeOf(spec: TrackScriptSpec): TrackScriptStatus["type"] {
   if (spec.ping !== undefined) return "ping";
   if (spec.tcp !== undefined) return "tcp";
   if (spec.process !== undefined) return "process";
+  if (spec.file !== undefined) return "file";
   return "script";
 }

@@ -9,7 +9,7 @@ import { LogRateLimiter } from "./rate-limit.ts";
 import { NO_GROUP, VirtualRouter } from "./router.ts";
 import type { EngineStatus, InstanceStatus } from "./status.ts";
 import { SyncGroup } from "./sync-group.ts";
-import { effectivePriority, interfaceTrackId, trackedInterface, type TrackState } from "./tracking.ts";
+import { effectivePriority, interfaceTrackId, trackedInterface, type TrackReading, type TrackState } from "./tracking.ts";
 import { identityChanged } from "./reconfigure.ts";
 import { EventQueue } from "../lib/event-queue.ts";
 
@@ -39,7 +39,7 @@ export class Engine {
   private overrides = new Map<string, number>();
   /** Removed by a reload but still holding addresses until their successor is heard (make before break). */
   private retiring: VirtualRouter[] = [];
-  private readonly tracks = new Map<string, TrackState>();
+  private readonly tracks = new Map<string, TrackReading>();
   private readonly links = new Map<string, LinkState>();
   private readonly unknownVrid: Record<string, number> = {};
   private readonly unknownLog = new LogRateLimiter(60_000);
@@ -138,10 +138,11 @@ export class Engine {
     return out;
   }
 
-  setTrack(now: number, id: string, state: TrackState): Output[] {
+  /** A tracked object's new state, or its new value (a track_file's number). */
+  setTrack(now: number, id: string, reading: TrackReading): Output[] {
     const out: Output[] = [];
-    if (this.tracks.get(id) === state) return out;
-    this.tracks.set(id, state);
+    if (this.tracks.get(id) === reading) return out;
+    this.tracks.set(id, reading);
     this.settle(now, out);
     return out;
   }

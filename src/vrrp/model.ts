@@ -30,6 +30,7 @@ export interface VirtualRoute {
  * A reference from an instance to a tracked object with keepalived's weight rules:
  * weight > 0 adds to the priority while the object is up, weight < 0 subtracts while it is down,
  * weight 0 means Fault while it is down; `reverse` swaps up and down in all three rules.
+ * An object reported as a number (a track_file value) adds value × weight instead (tracking.ts).
  */
 export interface TrackRef {
   /** "interface:<dev>" or "script:<name>" (any opaque id the caller reports results for). */

@@ -10,10 +10,12 @@ import { GLOBAL_NOT_IMPORTED, INSTANCE_NOT_IMPORTED, TOP_LEVEL_NOT_IMPORTED } fr
 import type { KeepalivedFile } from "../../src/config/keepalived/types.ts";
 import { parseUci } from "../../src/config/uci/parser.ts";
 import { validateParsed } from "../../src/config/validate.ts";
+import { fuzzParameters, timedCpuMs } from "../fuzz-settings.ts";
 import { FIXTURE_DIR, readInput, SEED_DIR } from "./import-helpers.ts";
 
-const numRuns = Math.max(500, Number(process.env["FUZZ_RUNS"] ?? 600));
-const seed = 20_260_823 + Number(process.env["FUZZ_SEED"] ?? 0);
+/** Inputs per property without FUZZ_RUNS, and the base seed of the five properties (FUZZ_SEED moves it). */
+const DEFAULT_RUNS = 600;
+const SEED = 20_260_823;
 const maxMillis = 2000;
 
 const KEYWORDS = [
@@ -82,10 +84,8 @@ function mutated(sources: readonly string[]) {
 }
 
 function check(what: string, text: string, run: () => ImportResult): void {
-  const started = performance.now();
-  const result = run();
-  const took = performance.now() - started;
-  assert.ok(took < maxMillis, `${what} took ${took.toFixed(0)} ms on ${text.length} chars`);
+  const { result, ms } = timedCpuMs(run, maxMillis);
+  assert.ok(ms < maxMillis, `${what} took ${ms.toFixed(0)} ms of CPU time on ${text.length} chars`);
   const parsed = parseUci({ path: "/etc/config/vrrp", text: result.uci });
   assert.deepEqual(parsed.errors, [], `${what}: output does not read back:\n${result.uci}`);
   assert.deepEqual(parsed.package.sections, result.package.sections, `${what}: the returned tree is not the text's`);
@@ -102,25 +102,25 @@ describe("import fuzzing", () => {
   const uciSources = corpus(FIXTURE_DIR, ".uci");
 
   it("random keepalived.conf text", () => {
-    fc.assert(fc.property(keepalivedText, keepalived), { seed, numRuns });
+    fc.assert(fc.property(keepalivedText, keepalived), fuzzParameters(SEED, DEFAULT_RUNS));
   });
 
   it("well-formed keepalived.conf blocks with random contents", () => {
-    fc.assert(fc.property(structuredText, keepalived), { seed: seed + 4, numRuns });
+    fc.assert(fc.property(structuredText, keepalived), fuzzParameters(SEED + 4, DEFAULT_RUNS));
   });
 
   it("mutated keepalived.conf files", () => {
-    fc.assert(fc.property(mutated(kaSources), keepalived), { seed: seed + 1, numRuns });
+    fc.assert(fc.property(mutated(kaSources), keepalived), fuzzParameters(SEED + 1, DEFAULT_RUNS));
   });
 
   it("random and mutated /etc/config/keepalived text", () => {
-    fc.assert(fc.property(fc.oneof(uciText, mutated(uciSources)), openwrt), { seed: seed + 2, numRuns });
+    fc.assert(fc.property(fc.oneof(uciText, mutated(uciSources)), openwrt), fuzzParameters(SEED + 2, DEFAULT_RUNS));
   });
 
   it("keepalived.conf text read as OpenWrt UCI, and the other way round", () => {
     fc.assert(fc.property(fc.oneof(mutated(kaSources), mutated(uciSources)), (text) => {
       keepalived(text);
       openwrt(text);
-    }), { seed: seed + 3, numRuns });
+    }), fuzzParameters(SEED + 3, DEFAULT_RUNS));
   });
 });

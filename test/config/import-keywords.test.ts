@@ -14,13 +14,13 @@ const GLOBAL_IMPORTED = [
   "router_id", "vrrp_version", "vrrp_mcast_group4", "vrrp_mcast_group6", "vrrp_garp_master_repeat", "vrrp_garp_master_delay", "vrrp_garp_lower_prio_repeat",
   "vrrp_garp_lower_prio_delay", "vrrp_garp_master_refresh", "vrrp_garp_master_refresh_repeat", "vrrp_lower_prio_no_advert", "vrrp_higher_prio_send_advert",
   "v3_checksum_as_v2", "script_user", "enable_script_security", "vrrp_startup_delay", "smtp_server", "smtp_helo_name", "smtp_connect_timeout", "smtp_alert",
-  "smtp_alert_vrrp", "notification_email", "notification_email_from",
+  "smtp_alert_vrrp", "notification_email", "notification_email_from", "vrrp_rt_priority", "vrrp_rlimit_rttime",
 ];
 const GLOBAL_REPORTED = [
   "default_interface", "vrrp_garp_interval", "vrrp_gna_interval", "vrrp_min_garp", "vrrp_garp_extra_if", "vrrp_down_timer_adverts", "nftables", "nftables_priority",
   "nftables_counters", "nftables_ifindex", "vrrp_iptables", "vrrp_ipsets", "disable_local_igmp", "vrrp_check_unicast_src", "vrrp_skip_check_adv_addr",
-  "vrrp_notify_priority_changes", "max_auto_priority", "min_auto_priority_delay", "vrrp_priority", "vrrp_no_swap", "vrrp_cpu_affinity", "vrrp_rt_priority",
-  "vrrp_rlimit_rttime", "snmp_socket", "enable_snmp_vrrp", "enable_snmp_rfc", "enable_snmp_rfcv2", "enable_snmp_rfcv3", "enable_traps", "enable_dbus",
+  "vrrp_notify_priority_changes", "max_auto_priority", "min_auto_priority_delay", "vrrp_priority", "vrrp_no_swap", "vrrp_cpu_affinity",
+  "snmp_socket", "enable_snmp_vrrp", "enable_snmp_rfc", "enable_snmp_rfcv2", "enable_snmp_rfcv3", "enable_traps", "enable_dbus",
   "dbus_service_name", "set_supplementary_groups", "notify_fifo", "notify_fifo_script", "vrrp_notify_fifo", "vrrp_notify_fifo_script",
   "fifo_write_vrrp_states_on_reload", "dynamic_interfaces", "vrrp_netlink_cmd_rcv_bufs", "vrrp_netlink_cmd_rcv_bufs_force", "vrrp_netlink_monitor_rcv_bufs",
   "vrrp_netlink_monitor_rcv_bufs_force", "vrrp_rx_bufs_policy", "vrrp_rx_bufs_multiplier", "vrrp_delay_after_boot", "log_unknown_vrids", "vmac_prefix",
@@ -35,20 +35,20 @@ const INSTANCE_IMPORTED: [string, string][] = [
     "garp_master_repeat", "garp_master_refresh", "garp_master_refresh_repeat", "garp_lower_prio_delay", "garp_lower_prio_repeat", "lower_prio_no_advert",
     "higher_prio_send_advert", "virtual_router_id", "priority", "advert_int", "authentication", "auth_type", "auth_pass", "virtual_ipaddress",
     "virtual_ipaddress_excluded", "virtual_routes", "no_accept", "nopreempt", "notify_master", "notify_backup", "notify_fault", "notify_stop", "notify",
-    "smtp_alert"].map((k): [string, string] => [k, "VI-1"]),
+    "smtp_alert", "track_file", "track_process"].map((k): [string, string] => [k, "VI-1"]),
   ...["mcast_src_ip", "accept", "preempt", "preempt_delay"].map((k): [string, string] => [k, "VI_2"]),
 ];
 const INSTANCE_REPORTED: [string, string][] = [
-  ...["vrf", "use_vmac", "use_vmac_addr", "vmac_xmit_base", "use_ipvlan", "native_ipv6", "dont_track_primary", "track_file", "track_process", "track_bfd",
+  ...["vrf", "use_vmac", "use_vmac_addr", "vmac_xmit_base", "use_ipvlan", "native_ipv6", "dont_track_primary", "track_bfd",
     "mcast_dst_ip", "track_src_ip", "check_unicast_src", "unicast_fault_no_peer", "unicast_ttl", "old_unicast_checksum", "garp_extra_if", "vmac_garp_intvl",
     "down_timer_adverts", "timer_expired_backup", "owner_ignore_adverts", "promote_secondaries", "virtual_rules", "skip_check_adv_addr", "debug",
     "notify_deleted", "notify_master_rx_lower_pri", "notify_priority_changes", "kernel_rx_buf_size", "linkbeat_use_polling"].map((k): [string, string] => [k, "VI-1"]),
   ["no_virtual_ipaddress", "VI_2"],
   ["auth_hmac", "VI_3"],
 ];
-const GROUP_IMPORTED = ["group", "track_interface", "track_script", "notify_master", "notify_backup", "notify_fault", "notify_stop", "notify", "smtp_alert", "global_tracking", "sync_group_tracking_weight"];
-const GROUP_REPORTED = ["track_file", "track_process", "track_bfd", "notify_deleted", "notify_priority_changes"];
-const TOP_REPORTED = ["vrrp_track_file", "vrrp_track_process", "bfd_instance", "garp_group", "linkbeat_interfaces", "interface_up_down_delays", "virtual_server_group", "virtual_server"];
+const GROUP_IMPORTED = ["group", "track_interface", "track_script", "track_file", "track_process", "notify_master", "notify_backup", "notify_fault", "notify_stop", "notify", "smtp_alert", "global_tracking", "sync_group_tracking_weight"];
+const GROUP_REPORTED = ["track_bfd", "notify_deleted", "notify_priority_changes"];
+const TOP_REPORTED = ["bfd_instance", "garp_group", "linkbeat_interfaces", "interface_up_down_delays", "virtual_server_group", "virtual_server"];
 /** Reported entry by entry, at the line after the block's opening. */
 const STATIC_BLOCKS = ["static_ipaddress", "static_routes", "static_rules"];
 
@@ -90,6 +90,10 @@ describe("every keepalived VRRP keyword is imported or reported", () => {
       starttls: false,
       noEmailFaults: false,
     });
+    // keepalived's 10000 µs would get a node daemon killed by the kernel: raised to vrrpd's floor, with a warning.
+    assert.deepEqual([g.rtPriority, g.rlimitRttimeUs], [50, 200_000]);
+    const rttimeLine = lineOf(text, "vrrp_rlimit_rttime", "global_defs {");
+    assert.ok(result.findings.some((f) => f.line === rttimeLine && f.severity === "warning" && /too short for vrrpd/.test(f.message)), "the raised rlimit is reported");
   });
 
   it("vrrp_script", () => {
@@ -115,13 +119,14 @@ describe("every keepalived VRRP keyword is imported or reported", () => {
         source: "192.0.2.2",
         // chk_gw takes its script's weight and direction; chk_zero is also tracked by the group, whose
         // weight (0) replaces the instance's 15 (keepalived's add_vrrp_to_track_script); eth5 comes from the group.
-        tracks: ["interface:eth1 0", "interface:eth2 -10", "interface:eth3 5 reverse", "interface:eth5 0", "script:chk_gw -20 reverse", "script:chk_zero 0"],
+        // tf1 (a track_file, weight 1) and tp1 (a vrrp_track_process, weight 0) are tracked by both.
+        tracks: ["interface:eth1 0", "interface:eth2 -10", "interface:eth3 5 reverse", "interface:eth5 0", "script:chk_gw -20 reverse", "script:chk_zero 0", "script:tf1 1", "script:tp1 0"],
         notify: { master: "/usr/bin/vrrp-notify master", backup: "/usr/bin/on-backup", fault: "/usr/bin/on-fault", stop: "/usr/bin/on-stop", any: "/usr/bin/on-any" },
         smtpAlert: true,
       }),
       VI_2: ka({
         device: "eth1", vrid: 52, version: 3, advertMs: 500, preempt: true, preemptDelayMs: 2500, accept: true,
-        vips: ["fe80::1/64", "2001:db8:1::1/64"], source: "fe80::2", tracks: ["interface:eth5 0", "script:chk_zero 0"],
+        vips: ["fe80::1/64", "2001:db8:1::1/64"], source: "fe80::2", tracks: ["interface:eth5 0", "script:chk_zero 0", "script:tf1 1", "script:tp1 0"],
         smtpAlert: false, // smtp_alert_vrrp false wins over smtp_alert
       }),
       // state MASTER without priority: the address owner; auth_hmac is not imported.
@@ -146,6 +151,13 @@ describe("every keepalived VRRP keyword is imported or reported", () => {
       smtpAlert: true,
       trackingWeight: true, // global_tracking / sync_group_tracking_weight
     });
+  });
+
+  it("vrrp_track_file and vrrp_track_process become track_scripts of type file and process", () => {
+    const { location: _f, ...tf1 } = config.trackScripts["tf1"] ?? assert.fail("tf1");
+    assert.deepEqual([tf1.file, tf1.weight, tf1.reverse], [{ path: "/tmp/tf1", initOverwrite: false }, 1, false]);
+    const { location: _p, ...tp1 } = config.trackScripts["tp1"] ?? assert.fail("tp1");
+    assert.deepEqual([tp1.process, tp1.weight], [{ name: "haproxy", quorum: 1 }, 0]);
   });
 
   it("top-level blocks without a vrrpd equivalent", () => {

@@ -69,6 +69,8 @@ describe("model: defaults follow keepalived", () => {
     const g = configOf(uci(...instance("lan"))).globals;
     assert.deepEqual(g, {
       enabled: true, logLevel: "info", startupDelayMs: 0, hotplug: true, controlSocket: "/run/vrrpd/control.sock", enableScriptSecurity: false,
+      // Real-time by default, unlike keepalived: a starved master is a false failover (docs/performance.md).
+      rtPriority: 10, rlimitRttimeUs: 2_000_000,
       vrrpVersion: 2, v3ChecksumAsV2: false, multicastGroup4: "224.0.0.18", multicastGroup6: "ff02::12", garp: DEFAULT_GARP,
       lowerPrioNoAdvert: false, higherPrioSendAdvert: false, handover: "make-before-break",
       mail: { recipients: [], connectTimeoutMs: 30_000, starttls: false, noEmailFaults: false },

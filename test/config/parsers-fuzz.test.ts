@@ -13,13 +13,11 @@ import type { KeepalivedFile, KeepalivedNode } from "../../src/config/keepalived
 import { parseUci } from "../../src/config/uci/parser.ts";
 import type { UciPackage } from "../../src/config/uci/types.ts";
 import { writeUciPackage } from "../../src/config/uci/writer.ts";
-import { fuzzTimeoutMs } from "../fuzz-settings.ts";
+import { fuzzParameters, fuzzTimeoutMs, timedCpuMs } from "../fuzz-settings.ts";
 
-const numRuns = Math.max(1000, Number(process.env["FUZZ_RUNS"] ?? 1500));
-const seedOffset = Number(process.env["FUZZ_SEED"] ?? 0);
 const regressionsDir = fileURLToPath(new URL("./fuzz-regressions/", import.meta.url));
 const fixturesDir = fileURLToPath(new URL("../fixtures/keepalived/", import.meta.url));
-/** Per input; real files parse in well under a millisecond, so this only catches runaway loops. */
+/** CPU time per input; real files parse in well under a millisecond, so this only catches runaway loops. */
 const maxMillis = 2000;
 
 const UCI_FILE = "/etc/config/fuzz";
@@ -29,10 +27,8 @@ const KA_MAIN = "/etc/keepalived/keepalived.conf";
 // What every input goes through.
 
 function within<T>(what: string, text: string, run: () => T): T {
-  const started = performance.now();
-  const result = run();
-  const took = performance.now() - started;
-  assert.ok(took < maxMillis, `${what} took ${took.toFixed(0)} ms on ${text.length} chars`);
+  const { result, ms } = timedCpuMs(run, maxMillis);
+  assert.ok(ms < maxMillis, `${what} took ${ms.toFixed(0)} ms of CPU time on ${text.length} chars`);
   return result;
 }
 
@@ -100,7 +96,7 @@ function saveCrasher(prefix: "uci" | "keepalived", text: string): string {
 }
 
 function check(prefix: "uci" | "keepalived", arb: fc.Arbitrary<string>, seed: number, exercise: (t: string) => void): void {
-  const details = fc.check(fc.property(arb, (t) => exercise(t)), { seed: seed + seedOffset, numRuns });
+  const details = fc.check(fc.property(arb, (t) => exercise(t)), fuzzParameters(seed, 1500));
   if (details.failed) {
     const example = details.counterexample?.[0];
     const saved = example !== undefined ? saveCrasher(prefix, example) : "(none)";

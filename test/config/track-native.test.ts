@@ -56,6 +56,28 @@ describe("native track_script types", () => {
     assert.ok(e.some((m) => /dns\.process_name: required option 'process_name' is missing \(type 'process'\)/.test(m)), e.join("\n"));
   });
 
+  it("builds a process check with keepalived's quorum_max, and refuses one under the quorum", () => {
+    const script = (...lines: string[]) => uci(...instance("lan", "\tlist track_script 'dns'"), "config track_script 'dns'", "\toption type 'process'", "\toption process_name 'dnsmasq'", ...lines);
+    assert.deepEqual(configOf(script("\toption quorum_max '3'")).trackScripts["dns"]?.process, { name: "dnsmasq", quorum: 1, quorumMax: 3 });
+    // keepalived (vrrp_parser.c, quorum_max 0): the quorum becomes 0, so the check passes while none runs.
+    assert.deepEqual(configOf(script("\toption quorum_max '0'")).trackScripts["dns"]?.process, { name: "dnsmasq", quorum: 0, quorumMax: 0 });
+    const e = errors(check(script("\toption quorum '3'", "\toption quorum_max '2'")));
+    assert.ok(e.some((m) => /dns\.quorum_max: quorum_max 2 is less than quorum 3/.test(m)), e.join("\n"));
+  });
+
+  it("builds a file check (keepalived's track_file), whose weight defaults to 1", () => {
+    const config = configOf(
+      uci(...instance("lan", "\tlist track_script 'load'"), "config track_script 'load'", "\toption type 'file'", "\toption file '/run/vrrp/load'", "\toption init_file '-2'", "\toption init_file_overwrite '1'"),
+    );
+    const load = config.trackScripts["load"];
+    assert.deepEqual([load?.file, load?.weight, load?.script], [{ path: "/run/vrrp/load", initValue: -2, initOverwrite: true }, 1, ""]);
+    assert.deepEqual(config.core.instances[0]?.tracks, [{ id: "script:load", weight: 1, reverse: false }]);
+    const e = errors(check(uci("config track_script 'load'", "\toption type 'file'")));
+    assert.ok(e.some((m) => /load\.file: required option 'file' is missing \(type 'file'\)/.test(m)), e.join("\n"));
+    const relative = errors(check(uci("config track_script 'load'", "\toption type 'file'", "\toption file 'load.txt'")));
+    assert.ok(relative.some((m) => /load\.file/.test(m)), relative.join("\n"));
+  });
+
   it("refuses a URL that is not http or https", () => {
     const e = errors(check(uci("config track_script 'web'", "\toption type 'http'", "\toption url 'ftp://192.0.2.10/'")));
     assert.ok(e.some((m) => /web\.url/.test(m)), e.join("\n"));

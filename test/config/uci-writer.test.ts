@@ -6,11 +6,10 @@ import fc from "fast-check";
 import { parseUci } from "../../src/config/uci/parser.ts";
 import type { UciOption, UciPackage, UciSection } from "../../src/config/uci/types.ts";
 import { quoteUciValue, writeUciPackage } from "../../src/config/uci/writer.ts";
-import { fuzzRuns, fuzzSeed } from "../fuzz-settings.ts";
+import { fuzzParameters } from "../fuzz-settings.ts";
 
 const FILE = "/etc/config/export";
 const at = { file: FILE, line: 1 };
-const numRuns = fuzzRuns(1000);
 
 /** The tree without locations: what must survive a write and a read. */
 function content(pkg: UciPackage): unknown {
@@ -102,7 +101,7 @@ describe("uci writer: round trips", () => {
       fc.property(generatedPackage, (pkg) => {
         assert.deepEqual(content(reparse(pkg)), content(pkg));
       }),
-      { seed: fuzzSeed(0x0c1e0001), numRuns },
+      fuzzParameters(0x0c1e0001, 1000),
     );
   });
 
@@ -136,7 +135,7 @@ describe("uci writer: round trips", () => {
           const first = parseUci({ path: FILE, text: t }).package;
           assert.deepEqual(content(reparse(first)), content(first));
         }),
-        { seed: fuzzSeed(seed), numRuns },
+        fuzzParameters(seed, 1000),
       );
     });
   }

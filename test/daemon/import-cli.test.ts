@@ -34,10 +34,10 @@ describe("vrrpd import", () => {
   });
 
   it("prints findings as file:line: keyword: message, marks errors, and exits 1 on errors", () => {
-    const t = io({ [MAIN]: INSTANCE.replace("  priority 90\n", "  priority 90\n  use_vmac\n  track_file {\n    f\n  }\n") });
+    const t = io({ [MAIN]: INSTANCE.replace("  priority 90\n", "  priority 90\n  use_vmac\n  track_bfd {\n    f\n  }\n") });
     assert.equal(runImport([MAIN], t.value), 1);
     assert.match(t.err(), /^\/etc\/keepalived\/keepalived\.conf:6: use_vmac: not imported: /m);
-    assert.match(t.err(), /^\/etc\/keepalived\/keepalived\.conf:7: track_file: error: not imported: /m);
+    assert.match(t.err(), /^\/etc\/keepalived\/keepalived\.conf:7: track_bfd: error: not imported: /m);
   });
 
   it("follows includes relative to the including file, wildcards through readDir", () => {

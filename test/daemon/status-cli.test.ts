@@ -51,6 +51,7 @@ describe("vrrpd control commands", () => {
     assert.match(row[7] ?? "", /^\d+\/0$/);
     assert.equal(row[8], "1/0");
     assert.equal(row[9], "0");
+    assert.ok(lines.includes("mail: off"), out);
   });
 
   it("status --json [INSTANCE]: the contract's reply", async () => {
@@ -135,5 +136,25 @@ describe("status table", () => {
     assert.match(out, /sync group g: mixed \(lan, wan\)/);
     assert.match(out, /last reload FAILED 30s ago, previous config kept: wan: vrid 300 out of range/);
     assert.match(renderStatus({ ...SAMPLE_STATUS, instances: {} }), /no instances configured/);
+  });
+
+  it("explains a tracked file's effect by its value", () => {
+    const s = structuredClone(SAMPLE_STATUS);
+    const load = { id: "script:load", type: "script", name: "load", state: "up", weight: -10, reverse: false, delta: -60, fault: false, value: 6 };
+    const out = renderStatus({ ...s, instances: { ...s.instances, wan: { ...s.instances.wan, effective_priority: 90, tracked: [load] } } });
+    assert.match(out, /wan: priority 150 -> 90: script:load value 6 \(-60\)/);
+  });
+
+  it("a mail line: on or off, the counters and the last error with its age", () => {
+    const s = structuredClone(SAMPLE_STATUS);
+    const line = (mail: object): string[] => renderStatus({ ...s, mail: { ...s.mail, ...mail } }).split("\n").filter((l) => l.startsWith("mail:"));
+    assert.deepEqual(line({ last_error_at: s.time - 125 }), ["mail: on; sent 3, failed attempts 2, dropped 0, queued 0; last error 2m05s ago: connect ECONNREFUSED 192.0.2.25:25"]);
+    const fresh = { sent: 0, failed_attempts: 0, dropped: 0, queued: 0, last_error: null, last_error_at: null };
+    assert.deepEqual(line({ ...fresh, enabled: true }), ["mail: on; sent 0, failed attempts 0, dropped 0, queued 0"]);
+    assert.deepEqual(line({ ...fresh, enabled: false }), ["mail: off"]);
+    // Turned off by a reload: what it counted stays visible.
+    assert.deepEqual(line({ ...fresh, enabled: false, sent: 1, dropped: 2 }), ["mail: off; sent 1, failed attempts 0, dropped 2, queued 0"]);
+    const { mail: _omitted, ...older } = s;
+    assert.doesNotMatch(renderStatus(older), /^mail:/m, "a reply without mail counters has no mail line");
   });
 });

@@ -11,6 +11,7 @@ import { after, describe, it, type TestContext } from "node:test";
 import { fileURLToPath } from "node:url";
 import { buildDebs, DEB_ARCHES, DEB_UNIT_PATH } from "../../scripts/package/deb.ts";
 import { defaultCacheDir } from "../../scripts/package/koffi.ts";
+import { assertLoadsMailModuleLazily, sendThroughMailModule } from "../package/mail-module.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const out = mkdtempSync(join(tmpdir(), "vrrpd-deb-"));
@@ -51,7 +52,7 @@ describe("the Debian package", () => {
       const listing = sh("dpkg-deb", ["-c", deb]).stdout;
       assert.match(listing, new RegExp(`\\./usr/lib/vrrpd/node_modules/@koromix/koffi-linux-${arch.cpu}/linux_${arch.cpu}/koffi\\.node`));
       assert.doesNotMatch(listing, /musl_/);
-      for (const path of ["usr/sbin/vrrpd", "usr/lib/vrrpd/vrrpd.js", DEB_UNIT_PATH, "etc/vrrpd/vrrp", "usr/share/man/man8/vrrpd.8.gz"]) assert.ok(listing.includes(`./${path}\n`), path);
+      for (const path of ["usr/sbin/vrrpd", "usr/lib/vrrpd/vrrpd.js", "usr/lib/vrrpd/vrrpd-mail.js", DEB_UNIT_PATH, "etc/vrrpd/vrrp", "usr/share/man/man8/vrrpd.8.gz"]) assert.ok(listing.includes(`./${path}\n`), path);
       assert.equal(sh("dpkg-deb", ["-I", deb, "conffiles"]).stdout, "/etc/vrrpd/vrrp\n");
       const lint = sh("lintian", [deb]);
       const tags = lint.stdout.split("\n").filter((l) => /^[EWI]: /.test(l));
@@ -60,7 +61,7 @@ describe("the Debian package", () => {
     }
   });
 
-  it("installs, passes check-config and systemd-analyze verify, is enabled for the next boot; removes and purges", (t) => {
+  it("installs, passes check-config and systemd-analyze verify, is enabled for the next boot; removes and purges", async (t) => {
     if (skipWithoutDebian(t)) return;
     const native = sh("dpkg", ["--print-architecture"]).stdout.trim();
     const deb = join(out, `vrrpd_0.1.0-1_${native}.deb`);
@@ -75,6 +76,8 @@ describe("the Debian package", () => {
       assert.equal(check.code, 0, check.stdout + check.stderr);
       assert.match(check.stdout, /^\/etc\/vrrpd\/vrrp: 0 error\(s\), 0 warning\(s\), 1 instance\(s\)$/m);
       assert.equal(sh("vrrpd", ["--help"]).code, 0);
+      assertLoadsMailModuleLazily("/usr/lib/vrrpd/vrrpd.js");
+      await sendThroughMailModule("/usr/lib/vrrpd/vrrpd-mail.js");
       // Unlike the repository's copy, the installed unit finds /usr/sbin/vrrpd and man:vrrpd(8): a full verify.
       const verify = sh("systemd-analyze", ["verify", `/${DEB_UNIT_PATH}`]);
       assert.equal(verify.code, 0, verify.stderr);

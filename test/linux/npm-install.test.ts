@@ -9,6 +9,7 @@ import { dirname, join } from "node:path";
 import { after, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { ROUTER_NODE_FLAGS } from "../../bench/bundle.ts";
+import { assertLoadsMailModuleLazily, sendThroughMailModule } from "../package/mail-module.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const work = mkdtempSync(join(tmpdir(), "vrrpd-npm-"));
@@ -31,13 +32,13 @@ describe("npm install -g", () => {
     assert.match(wrapper, new RegExp(`exec node ${ROUTER_NODE_FLAGS.join(" ")} "\\$pkg/dist/npm/vrrpd.js" "\\$@"`));
   });
 
-  it("npm pack, then install -g into a prefix: vrrpd is on PATH and runs without tsx", () => {
+  it("npm pack, then install -g into a prefix: vrrpd is on PATH and runs without tsx", async () => {
     const pack = run("npm", ["pack", "--pack-destination", work, "--json"]);
     assert.equal(pack.code, 0, pack.stderr);
     const [packed] = JSON.parse(pack.stdout) as { filename: string; files: { path: string }[] }[];
     assert.ok(packed);
     const files = packed.files.map((f) => f.path).sort();
-    for (const needed of ["dist/npm/vrrpd.js", "files/linux/npm/vrrpd", "files/linux/vrrpd.service", "files/linux/vrrp", "files/etc/config/vrrp", "package.json"]) assert.ok(files.includes(needed), `${needed} not packed (${files.length} files were)`);
+    for (const needed of ["dist/npm/vrrpd.js", "dist/npm/vrrpd-mail.js", "files/linux/npm/vrrpd", "files/linux/vrrpd.service", "files/linux/vrrp", "files/etc/config/vrrp", "package.json"]) assert.ok(files.includes(needed), `${needed} not packed (${files.length} files were)`);
     assert.deepEqual(files.filter((f) => f.startsWith("src/") || f.startsWith("test/")), [], "sources are not shipped: the bundle is what runs");
 
     const prefix = join(work, "prefix");
@@ -59,5 +60,8 @@ describe("npm install -g", () => {
     const check = run("vrrpd", ["check-config", "-c", example], { cwd: work, path });
     assert.equal(check.code, 0, check.stdout + check.stderr);
     assert.match(check.stdout, /0 error\(s\), \d+ warning\(s\), 1 instance\(s\)/);
+    const installed = join(prefix, "lib/node_modules/vrrpd/dist/npm");
+    assertLoadsMailModuleLazily(join(installed, "vrrpd.js"));
+    await sendThroughMailModule(join(installed, "vrrpd-mail.js"));
   });
 });

@@ -22,7 +22,7 @@ test("the unit: notify, hitless reload, restart on failure, hand-off record kept
 });
 
 test("the unit's privileges: network capabilities, and only what running scripts as script_user needs", () => {
-  assert.deepEqual(value("CapabilityBoundingSet")?.split(" ").sort(), ["CAP_KILL", "CAP_NET_ADMIN", "CAP_NET_RAW", "CAP_SETGID", "CAP_SETUID"]);
+  assert.deepEqual(value("CapabilityBoundingSet")?.split(" ").sort(), ["CAP_KILL", "CAP_NET_ADMIN", "CAP_NET_RAW", "CAP_SETGID", "CAP_SETUID", "CAP_SYS_NICE"]);
   assert.equal(value("NoNewPrivileges"), "yes");
   assert.equal(value("ProtectSystem"), "strict");
 });

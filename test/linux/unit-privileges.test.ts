@@ -56,6 +56,21 @@ test("with the unit's capabilities and no_new_privs the daemon becomes master an
     await proc.waitForLine(transitionLine("master"), 15_000);
     await waitUntil("the notify script to write its uid", () => readable(uidFile), 10_000);
     assert.equal(readFileSync(uidFile, "utf8").trim(), "65534");
+    // vrrp_rt_priority's default: the unit lets the daemon run real-time (CAP_SYS_NICE, no RestrictRealtime=).
+    await proc.waitForLine(/real-time scheduling: SCHED_RR priority 10/, 10_000);
+    assert.equal(/^policy\s*:\s*(\d+)/m.exec(readFileSync(`/proc/${proc.pid}/sched`, "utf8"))?.[1], "2", "the daemon runs SCHED_RR");
+    proc.kill("SIGTERM");
+    assert.equal(await proc.waitExit(10_000), 0);
+  });
+});
+
+test("without CAP_SYS_NICE the daemon warns once and runs at normal priority", async (t) => {
+  await withLab(t, async (gw) => {
+    const { proc } = startConfined(gw, scriptDir(t), unitCaps.filter((c) => c !== "sys_nice"));
+    await proc.waitForLine(transitionLine("master"), 15_000);
+    await proc.waitForLine(/warning: cannot set vrrp_rt_priority 10 \(pthread_setschedparam: EPERM/, 10_000);
+    assert.equal(/^policy\s*:\s*(\d+)/m.exec(readFileSync(`/proc/${proc.pid}/sched`, "utf8"))?.[1], "0");
+    assert.ok(proc.isRunning);
     proc.kill("SIGTERM");
     assert.equal(await proc.waitExit(10_000), 0);
   });

@@ -76,8 +76,8 @@ describe("ACL: what the views call, nothing more", () => {
     assert.deepEqual(acl?.read.uci, ["vrrp", "dhcp", "network"]);
   });
 
-  test("write: the calls that change something, and the two configs the pages write", () => {
-    assert.deepEqual([...(acl?.write.ubus?.[UBUS_OBJECT] ?? [])].sort(), ["reload", "set_priority", "switchover"]);
+  test("write: the calls that change something or act (test_mail sends a mail), and the two configs the pages write", () => {
+    assert.deepEqual([...(acl?.write.ubus?.[UBUS_OBJECT] ?? [])].sort(), ["reload", "set_priority", "switchover", "test_mail"]);
     assert.deepEqual(acl?.write.uci, ["vrrp", "dhcp"]);
   });
 

@@ -81,6 +81,11 @@ export class FakeUci {
   readonly data: Record<string, Record<string, Section>> = {};
   readonly loaded: string[] = [];
   saves = 0;
+  /**
+   * Changes saved to the router but not applied (rpcd's uci staging), as uci.js's changes() hands them over:
+   * { config: [[operation, section, option?, value?], ...] }.
+   */
+  staged: Record<string, unknown[][]> = {};
 
   constructor(configs: Record<string, Section[]>) {
     for (const [conf, sections] of Object.entries(configs)) this.data[conf] = Object.fromEntries(sections.map((s) => [s[".name"], { ...s }]));
@@ -89,6 +94,10 @@ export class FakeUci {
   load(confs: string | string[]): Promise<string[]> {
     this.loaded.push(...[confs].flat());
     return Promise.resolve([confs].flat());
+  }
+
+  changes(): Promise<Record<string, unknown[][]>> {
+    return Promise.resolve(JSON.parse(JSON.stringify(this.staged)) as Record<string, unknown[][]>);
   }
 
   sections(conf: string, type?: string): Section[] {
@@ -110,6 +119,11 @@ export class FakeUci {
     const all = this.data[conf];
     const s = all?.[sid];
     if (all !== undefined && s !== undefined) all[sid] = Object.fromEntries(Object.entries(s).filter(([k]) => k !== opt)) as Section;
+  }
+
+  remove(conf: string, sid: string): void {
+    const all = this.data[conf];
+    if (all !== undefined) this.data[conf] = Object.fromEntries(Object.entries(all).filter(([name]) => name !== sid));
   }
 
   add(conf: string, type: string, name?: string): string {
@@ -141,6 +155,12 @@ export class FormOption {
     readonly description: string,
     readonly tab?: string,
   ) {}
+  /** What was loaded: uci's value for a uci Map, the data for a JSONMap (form.js AbstractValue.cfgvalue). */
+  cfgvalue(sid: string): unknown {
+    const map = this.section.map;
+    const v = typeof map.config === "string" ? map.uci?.get(map.config, sid, this.name) : map.initial[sid]?.[this.name];
+    return v === undefined ? null : Array.isArray(v) ? v : String(v);
+  }
   /** The value typed (JSONMap data, or setValue), else what uci holds for a uci Map. */
   formvalue(sid: string): unknown {
     const map = this.section.map;
@@ -157,6 +177,11 @@ export class FormOption {
   }
   triggerValidation(): boolean {
     return true;
+  }
+  /** form.js AbstractValue.depends(field, value): recorded, as [field, value] pairs. */
+  readonly dependencies: [string, string][] = [];
+  depends(field: string, value: string): void {
+    this.dependencies.push([field, value]);
   }
   /** What LuCI would show at the field: true, or the validator's message (a list is checked item by item). */
   check(sid: string): unknown {
@@ -199,6 +224,8 @@ export class FormMap {
   readonly sections: FormSection[] = [];
   /** Field values by section id (a JSONMap's data; for a uci Map, what the test typed). */
   values: Record<string, Record<string, unknown>> = {};
+  /** A JSONMap's data as the view passed it. */
+  readonly initial: Record<string, Record<string, unknown>> = {};
   saved = 0;
   constructor(
     readonly config: unknown,
@@ -206,7 +233,10 @@ export class FormMap {
     readonly description: string,
     readonly uci?: FakeUci,
   ) {
-    if (config !== null && typeof config === "object") this.values = JSON.parse(JSON.stringify(config)) as Record<string, Record<string, unknown>>;
+    if (config !== null && typeof config === "object") {
+      this.values = JSON.parse(JSON.stringify(config)) as Record<string, Record<string, unknown>>;
+      this.initial = JSON.parse(JSON.stringify(config)) as Record<string, Record<string, unknown>>;
+    }
   }
 
   /** The section ids a section stands for: its name, or every uci section of its type. */
@@ -264,7 +294,7 @@ export function formStub(uci: FakeUci): Record<string, unknown> {
     NamedSection: widget("NamedSection"),
     TypedSection: widget("TypedSection"),
     GridSection: widget("GridSection"),
-    ...Object.fromEntries(["Value", "ListValue", "Flag", "DynamicList", "MultiValue", "TextValue", "DummyValue"].map((n) => [n, widget(n)])),
+    ...Object.fromEntries(["Value", "ListValue", "Flag", "DynamicList", "MultiValue", "TextValue", "DummyValue", "Button"].map((n) => [n, widget(n)])),
   };
 }
 

@@ -136,11 +136,42 @@ describe("LuCI pages in headless Chromium", { skip: chromiumMissing ? "Chromium 
     await field("router.vip").fill("192.168.1.1");
     await field("router.vrid").fill("51");
     await field("dhcp.peer_pool_start").fill("175");
+
+    // The internet check: its fields appear with the box ticked, and are judged then.
+    const hostsRow = page.locator('[data-name="internet_hosts"]');
+    assert.equal(await hostsRow.isVisible(), false, "off: the hosts are hidden");
+    await field("router.internet").check();
+    assert.equal(await hostsRow.isVisible(), true);
+    await field("router.internet_hosts").fill("192.0.2.1 198.51.100.1");
+    await field("router.internet_reliability").fill("3");
+    assert.equal(await page.locator('[data-name="internet_reliability"] .cbi-value-error').textContent(), "reliability 3 is more than the 2 host(s): the check could never pass");
+    await field("router.internet_reliability").fill("2");
+    assert.match((await page.locator(".vrrp-plan").textContent()) ?? "", /vrrp internet_ping: ping 192\.0\.2\.1, 198\.51\.100\.1, 2 must answer, weight -60/);
+    await assertNoOverflow(page, "the wizard with the internet check");
+
     await page.locator(".cbi-page-actions button", { hasText: "Save & Apply" }).click();
     await expectPost(server, "/apply");
     const saved = server.posts.find((p) => p.path === "/uci-save")?.body as Record<string, Record<string, Record<string, unknown>>>;
     assert.deepEqual(saved["dhcp"]?.["lan"]?.["dhcp_option"], ["3,192.168.1.1", "6,192.168.1.1"]);
     assert.equal(saved["vrrp"]?.["lan"]?.["priority"], "150");
+    assert.deepEqual(saved["vrrp"]?.["lan"]?.["track_script"], ["internet", "internet_ping"]);
+    assert.deepEqual([saved["vrrp"]?.["internet_ping"]?.["type"], saved["vrrp"]?.["internet_ping"]?.["host"]], ["ping", ["192.0.2.1", "198.51.100.1"]]);
+    await page.close();
+  });
+
+  test("Instances: Send a test mail calls test_mail and shows where it went; an unsaved mail setting stops it", async () => {
+    const page = await open("view=vrrp/instances");
+    const send = page.locator("button", { hasText: "Send a test mail" });
+    await send.click();
+    await page.locator(".alert-message", { hasText: "Test mail sent to ops@example.com." }).waitFor();
+    // rpc.js's request, and what reached the daemon's side after uhttpd and rpcd's ACL (the harness logs in as root).
+    assert.ok(server.posts.some((p) => p.path === "/ubus/" && (p.body as { params?: unknown[] }).params?.[2] === "test_mail"));
+    assert.equal(server.api.calls.filter((c) => c.method === "test_mail").length, 1);
+
+    await page.locator('[id="widget.cbid.vrrp.globals.smtp_server"]').fill("192.0.2.26 587");
+    await send.click();
+    await page.locator(".alert-message", { hasText: "Save & Apply the mail settings first" }).waitFor();
+    assert.equal(server.api.calls.filter((c) => c.method === "test_mail").length, 1, "no second call");
     await page.close();
   });
 

@@ -2,8 +2,11 @@
 // (rpc calls, polls, form fields) and what they render from a status reply and a router's configuration.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import vm from "node:vm";
 import { SCHEMA, SECTION_TYPES } from "../../src/config/schema.ts";
 import { parseValue } from "../../src/config/values/parse.ts";
+import { requireOptionSpec } from "../../src/config/schema.ts";
+import { checkSections } from "../../luci-app/generator/checker-entry.ts";
 import { SAMPLE_STATUS } from "../../scripts/ubus-docs-samples.ts";
 import { routerConfig } from "./fixtures.ts";
 import { FakeUci, createLuciEnv, findAll, plain, text, type FormMap, type FormOption, type LuciEnv, type VNode } from "./luci-vm.ts";
@@ -27,6 +30,13 @@ const statusEnv = (reply: unknown = SAMPLE_STATUS): LuciEnv => {
   env.rpcHandler = (_object, method) => (method === "status" ? reply : method === "switchover" ? { instance: "lan", state: "backup", hold_off: 60 } : {});
   return env;
 };
+
+/** The daemon's message for a value of an option it refuses. */
+function daemonError(type: "instance" | "track_script", option: string, value: string): string {
+  const r = parseValue(requireOptionSpec(type, option).type, value);
+  assert.equal(r.ok, false, `${value} is refused`);
+  return r.ok ? "" : r.error;
+}
 
 const buttons = (node: unknown, label: string): VNode[] => findAll(node, (n) => n.tag === "button" && text(n).includes(label));
 const click = (b: VNode | undefined): unknown => (b?.attrs["click"] as () => unknown)();
@@ -157,16 +167,18 @@ describe("Gateway failover wizard (view/vrrp/wizard.js)", () => {
     return found[0];
   };
 
-  test("loads network, dhcp and vrrp; asks for LAN, VIP, role, VRID, peer, uplink and the pools", async () => {
+  test("loads network, dhcp and vrrp; asks for LAN, VIP, role, VRID, peer, uplink, the internet check and the pools", async () => {
     const { env, map } = await rendered();
     assert.deepEqual(env.uci.loaded, ["network", "dhcp", "vrrp"]);
     assert.deepEqual(map.sections.map((s) => [s.args[0], s.options.map((o) => `${o.widget}:${o.name}`)]), [
-      ["router", ["ListValue:network", "Value:vip", "ListValue:role", "Value:vrid", "Value:peer", "ListValue:uplink"]],
+      ["router", ["ListValue:network", "Value:vip", "ListValue:role", "Value:vrid", "Value:peer", "ListValue:uplink", "Flag:internet", "DynamicList:internet_hosts", "Value:internet_reliability"]],
       ["dhcp", ["Value:pool_start", "Value:pool_limit", "Value:peer_pool_start", "Value:peer_pool_limit", "Flag:authoritative_off"]],
     ]);
     // Prefilled from the example's instance lan and from dhcp.lan (100/150 split in two).
+    // The internet check starts off (the example's instance does not list it), with mwan3's default hosts.
+    const defaults = plain((new (env.load("vrrp/wizard-internet") as new () => { DEFAULT_HOSTS: string[] })()).DEFAULT_HOSTS);
     assert.deepEqual(plain(map.values), {
-      router: { network: "lan", vip: "192.168.1.1", role: "primary", vrid: "51", peer: "", uplink: "wan" },
+      router: { network: "lan", vip: "192.168.1.1", role: "primary", vrid: "51", peer: "", uplink: "wan", internet: "0", internet_hosts: defaults, internet_reliability: "2" },
       dhcp: { pool_start: "100", pool_limit: "75", peer_pool_start: "175", peer_pool_limit: "75", authoritative_off: "1" },
     });
     assert.deepEqual(plain(field(map, "router", "network").values), [["lan", "lan (192.168.1.2/24)"]]);
@@ -211,6 +223,47 @@ describe("Gateway failover wizard (view/vrrp/wizard.js)", () => {
     assert.match(plan, /uci set vrrp\.lan\.priority='100'/);
   });
 
+  test("the internet check: its fields show only while it is on, refuse what the daemon refuses, and Save & Apply writes the ping check", async () => {
+    const { env, v, map } = await rendered();
+    assert.deepEqual(plain(field(map, "router", "internet_hosts").dependencies), [["internet", "1"]]);
+    assert.deepEqual(plain(field(map, "router", "internet_reliability").dependencies), [["internet", "1"]]);
+    const set = (name: string, value: unknown) => field(map, "router", name).getUIElement("router").setValue(value as string);
+    set("internet_hosts", ["192.0.2.300"]);
+    assert.equal(field(map, "router", "internet_hosts").check("router"), true, "off: not judged");
+    set("internet", "1");
+    assert.equal(field(map, "router", "internet_hosts").check("router"), daemonError("track_script", "host", "192.0.2.300"));
+    set("internet_hosts", ["192.0.2.1", "2001:db8::1"]);
+    set("internet_reliability", "3");
+    assert.equal(field(map, "router", "internet_reliability").check("router"), "reliability 3 is more than the 2 host(s): the check could never pass");
+    set("internet_reliability", "2");
+    await v.handleSaveApply?.(null, "0");
+    assert.deepEqual(env.record.applied, [true]);
+    const track = plain(env.uci.get("vrrp", "internet_ping")) as Record<string, unknown>;
+    assert.deepEqual([track[".type"], track["type"], track["host"], track["reliability"], track["weight"]], ["track_script", "ping", ["192.0.2.1", "2001:db8::1"], "2", "-60"]);
+    assert.deepEqual(env.uci.get("vrrp", "lan", "track_script"), ["internet", "internet_ping"]);
+    assert.match(text(v["planNode"]), /vrrp internet_ping: ping 192\.0\.2\.1, 2001:db8::1, 2 must answer, weight -60/);
+    assert.deepEqual(checkSections(env.uci.sections("vrrp")).filter((f) => f.severity === "error"), []);
+  });
+
+  test("a router with the wizard's internet check: the form starts from it; turned off, the check goes", async () => {
+    const config = routerConfig();
+    const lanInstance = config["vrrp"]?.find((s) => s[".name"] === "lan");
+    assert.ok(lanInstance);
+    lanInstance["track_script"] = ["internet", "internet_ping"];
+    config["vrrp"]?.push({ ".name": "internet_ping", ".type": "track_script", ".anonymous": false, ".index": 99, type: "ping", host: ["198.51.100.7", "203.0.113.9", "192.0.2.1"], reliability: "1" });
+    const env = createLuciEnv(new FakeUci(config));
+    const v = view(env, "view/vrrp/wizard");
+    await v.load();
+    await v.render();
+    const map = v["map"] as FormMap;
+    assert.deepEqual(plain([map.values["router"]?.["internet"], map.values["router"]?.["internet_hosts"], map.values["router"]?.["internet_reliability"]]), ["1", ["198.51.100.7", "203.0.113.9", "192.0.2.1"], "1"]);
+    field(map, "router", "internet").getUIElement("router").setValue("0");
+    await v.handleSaveApply?.(null, "0");
+    assert.deepEqual(env.uci.get("vrrp", "lan", "track_script"), ["internet"]);
+    assert.equal(env.uci.get("vrrp", "internet_ping"), undefined, "no instance lists it: removed (the daemon would warn about it)");
+    assert.deepEqual(checkSections(env.uci.sections("vrrp")).filter((f) => f.severity === "error"), []);
+  });
+
   test("Save with a refused field writes nothing", async () => {
     const { env, v, map } = await rendered();
     field(map, "router", "vip").getUIElement("router").setValue("192.168.2.1");
@@ -237,7 +290,8 @@ describe("Instances page (view/vrrp/instances.js)", () => {
     for (const [i, type] of SECTION_TYPES.entries()) {
       const section = map.sections[i];
       assert.deepEqual(section?.tabs.map((t) => t[0]), SCHEMA[type].tabs.map((t) => t.name), type);
-      assert.deepEqual(section?.options.map((o) => o.name), SCHEMA[type].options.map((o) => o.name), type);
+      // Every option, in order; a Button is no option but a widget of luci-app/generator/widgets.ts.
+      assert.deepEqual(section?.options.filter((o) => o.widget !== "Button").map((o) => o.name), SCHEMA[type].options.map((o) => o.name), type);
       for (const spec of SCHEMA[type].options) {
         const o: FormOption | undefined = section?.options.find((x) => x.name === spec.name);
         assert.equal(o?.widget, spec.luci.widget, `${type}.${spec.name}`);
@@ -286,5 +340,110 @@ describe("Instances page (view/vrrp/instances.js)", () => {
     await assert.rejects(() => v.handleSave?.() ?? Promise.resolve(), /vrrpd would refuse this configuration: .*51/);
     assert.equal(map.saved, 1);
     assert.match(text(v["findingsNode"]), /Error: /);
+  });
+});
+
+describe("Instances page: Send a test mail (vrrp/mail-test.js)", () => {
+  const MAIL_GLOBALS = { notification_email: ["ops@example.com"], notification_email_from: "gw-a@example.com", smtp_server: "192.0.2.25 25" };
+  const SENT = { sent: true, recipients: ["ops@example.com"] };
+
+  async function page(answer: unknown = SENT): Promise<{ env: LuciEnv; map: FormMap; button: FormOption }> {
+    const config = routerConfig();
+    const globals = config["vrrp"]?.find((x) => x[".name"] === "globals");
+    Object.assign(globals ?? {}, MAIL_GLOBALS);
+    const env = createLuciEnv(new FakeUci(config));
+    env.rpcHandler = (_o, method) => (method === "test_mail" ? answer : 4);
+    const v = view(env, "view/vrrp/instances");
+    await v.load();
+    await v.render();
+    const map = v["map"] as FormMap;
+    const button = map.sections[0]?.options.find((o) => o.widget === "Button");
+    assert.ok(button);
+    return { env, map, button };
+  }
+  const press = (b: FormOption): Promise<unknown> => (b["onclick"] as (ev: unknown, sid: string) => Promise<unknown>)(null, "globals");
+  const testMailCalls = (env: LuciEnv) => env.record.calls.filter((c) => c.method === "test_mail");
+
+  test("in the Notifications tab, after the mail options, as LuCI's form.Button", async () => {
+    const { map, button } = await page();
+    const globals = map.sections[0];
+    assert.equal(button.tab, "notifications");
+    assert.equal(button["inputtitle"], "Send a test mail");
+    const tabOptions = globals?.options.filter((o) => o.tab === "notifications").map((o) => o.name);
+    assert.deepEqual(tabOptions, [...SCHEMA.globals.options.filter((o) => o.luci.tab === "notifications").map((o) => o.name), "_test_mail"]);
+    assert.equal(button["readonly"], false);
+  });
+
+  test("calls test_mail and shows where the mail went", async () => {
+    const { env, button } = await page();
+    assert.equal(await press(button), true);
+    assert.deepEqual(plain(testMailCalls(env).map((c) => c.args)), [{}]);
+    assert.deepEqual(env.record.notifications, [{ text: "Test mail sent to ops@example.com.", cls: "info" }]);
+  });
+
+  test("a mail the server refused: its error, as the daemon reports it", async () => {
+    const { env, button } = await page();
+    // uhttpd's reply to a call the daemon answered with an error and its explanation (see uhttpd-ubus.test.ts).
+    env.ubus = (body) => {
+      const id = (JSON.parse(body) as { id: unknown }).id;
+      return Promise.resolve(JSON.stringify({ jsonrpc: "2.0", id, result: [9, { error: "unknown_error", message: "test mail not sent: 554 5.7.1 Relay access denied" }] }));
+    };
+    assert.equal(await press(button), false);
+    assert.deepEqual(env.record.notifications, [{ text: "Test mail not sent: 554 5.7.1 Relay access denied", cls: "danger" }]);
+  });
+
+  test("a daemon that does not run: said so", async () => {
+    const { env, button } = await page(4);
+    await press(button);
+    assert.match(env.record.notifications[0]?.text ?? "", /^Test mail not sent: not found \(is vrrpd running\?\)$/);
+  });
+
+  test("no answer before the page gives up (rpc.js's timeout, or uhttpd's): says where the outcome will be", async () => {
+    const { env, button } = await page();
+    // rpc.js's request module rejects with an Error of the page's own realm.
+    env.ubus = () => Promise.reject(vm.runInContext('new Error("XHR request timed out")', env.context) as Error);
+    assert.equal(await press(button), false);
+    assert.match(env.record.notifications[0]?.text ?? "", /^No answer in time: vrrpd may still be waiting for the mail server\. The outcome is in its log \(logread -e vrrpd\)\.$/);
+    env.ubus = (body) => Promise.resolve(JSON.stringify({ jsonrpc: "2.0", id: (JSON.parse(body) as { id: unknown }).id, error: { code: -32003, message: "ubus request timed out" } }));
+    await press(button);
+    assert.match(env.record.notifications[1]?.text ?? "", /^No answer in time/);
+  });
+
+  test("a mail setting edited in the form: asks for Save & Apply, sends nothing", async () => {
+    const { env, map, button } = await page();
+    map.lookupOption("smtp_server", "globals")?.[0].getUIElement("globals").setValue("192.0.2.26 587");
+    assert.equal(await press(button), false);
+    assert.equal(testMailCalls(env).length, 0);
+    assert.match(env.record.notifications[0]?.text ?? "", /^Save & Apply the mail settings first.*Changed here: smtp_server$/);
+    assert.equal(env.record.notifications[0]?.cls, "danger");
+  });
+
+  test("a field left as loaded is no change, even where uci holds nothing and the form shows the default", async () => {
+    const { env, map, button } = await page();
+    map.lookupOption("smtp_starttls", "globals")?.[0].getUIElement("globals").setValue("0");
+    map.lookupOption("notification_email", "globals")?.[0].getUIElement("globals").setValue(["ops@example.com"] as unknown as string);
+    await press(button);
+    assert.equal(testMailCalls(env).length, 1);
+  });
+
+  test("mail settings saved but not applied: asks to apply them; changes elsewhere do not stop the test", async () => {
+    const { env, button } = await page();
+    env.uci.staged = { vrrp: [["set", "lan", "priority", "100"]], dhcp: [["set", "lan", "start", "100"]] };
+    await press(button);
+    assert.equal(testMailCalls(env).length, 1, "nothing pending for the mail settings");
+    env.uci.staged = { vrrp: [["list-add", "globals", "notification_email", "noc@example.com"], ["set", "globals", "log_level", "debug"]] };
+    assert.equal(await press(button), false);
+    assert.equal(testMailCalls(env).length, 1);
+    assert.match(env.record.notifications.at(-1)?.text ?? "", /^Apply the saved mail settings first.*Saved, not applied: notification_email$/);
+  });
+
+  test("a read-only login gets the button disabled (the ACL refuses test_mail without write access)", async () => {
+    const env = createLuciEnv(new FakeUci(routerConfig()));
+    env.readonly = true;
+    const v = view(env, "view/vrrp/instances");
+    await v.load();
+    await v.render();
+    const button = (v["map"] as FormMap).sections[0]?.options.find((o) => o.widget === "Button");
+    assert.equal(button?.["readonly"], true);
   });
 });

@@ -16,13 +16,14 @@ interface Logic {
   [name: string]: unknown;
 }
 
-function loadLogic(): { logic: Logic; call: (name: string, ...args: unknown[]) => unknown } {
-  const Cls = createLuciEnv().load("vrrp/wizard-logic") as new () => Logic;
+function loadModule(path: string): { logic: Logic; call: (name: string, ...args: unknown[]) => unknown } {
+  const Cls = createLuciEnv().load(path) as new () => Logic;
   const logic = new Cls();
   return { logic, call: (name, ...args) => plain((logic[name] as Fn)(...args)) };
 }
 
-const { logic, call } = loadLogic();
+const { logic, call } = loadModule("vrrp/wizard-logic");
+const internet = loadModule("vrrp/wizard-internet");
 const lan = call("lanInfo", "lan", { proto: "static", ipaddr: "192.168.1.2", netmask: "255.255.255.0" });
 const daemonMessage = (option: string, value: string): string => {
   const r = parseValue(requireOptionSpec("instance", option).type, value);
@@ -201,6 +202,7 @@ describe("Save & Apply", () => {
       "Virtual router ID (VRID)": "51",
       "Other router's address": "192.168.1.2",
       "Hand over when this network is down": "wan",
+      "Hand over when the internet is unreachable": "(off)",
       "DHCP pool start / size": "175 / 75",
       "Other router's pool start / size": "100 / 75",
     });
@@ -217,3 +219,111 @@ describe("Save & Apply", () => {
     assert.deepEqual([b.vrrp.set.priority, b.dhcp.set.start, b.dhcp.set.limit], ["100", "175", "75"]);
   });
 });
+
+describe("the internet check (vrrp/wizard-internet.js)", () => {
+  // Test addresses are documentation ones only (RFC 5737, RFC 3849); the shipped defaults are read, not written here.
+  const ON = { enabled: true, hosts: ["192.0.2.1", "198.51.100.1", "2001:db8::53"], reliability: "2" };
+  const ctx = (uci: FakeUci) => ({ lan, dhcpSection: "lan", dhcp: uci.get("dhcp", "lan"), instance: uci.get("vrrp", "lan") });
+
+  test("off by default, with mwan3's default hosts (4, 2 of them must answer): addresses the daemon takes", () => {
+    const c = internet.call("current", null, undefined) as { enabled: boolean; hosts: string[]; reliability: string };
+    assert.equal(c.enabled, false);
+    assert.deepEqual(c.hosts, plain(internet.logic["DEFAULT_HOSTS"]));
+    assert.equal(c.hosts.length, 4);
+    assert.equal(c.reliability, "2");
+    for (const h of c.hosts) assert.equal(parseValue(requireOptionSpec("track_script", "host").type, h).ok, true, h);
+    assert.equal(internet.call("checkReliability", c.reliability, c.hosts), true);
+  });
+
+  test("an instance that lists the wizard's check: on, with its hosts", () => {
+    const track = { type: "ping", host: ["203.0.113.5"], reliability: "1" };
+    assert.deepEqual(internet.call("current", { track_script: ["internet", "internet_ping"] }, track), { enabled: true, hosts: ["203.0.113.5"], reliability: "1" });
+    assert.equal((internet.call("current", { track_script: ["internet"] }, track) as { enabled: boolean }).enabled, false, "not listed: off");
+  });
+
+  test("refusals: no host, a bad host (the daemon's message), more answers required than hosts (the daemon's message)", () => {
+    assert.equal(internet.call("checkHosts", []), "Enter at least one address to ping");
+    const bad = parseValue(requireOptionSpec("track_script", "host").type, "192.0.2.256");
+    assert.equal(bad.ok, false);
+    assert.equal(internet.call("checkHosts", ["192.0.2.1", "192.0.2.256"]), bad.ok ? "" : bad.error);
+    assert.equal(internet.call("checkReliability", "3", ["192.0.2.1", "192.0.2.2"]), "reliability 3 is more than the 2 host(s): the check could never pass");
+    assert.equal(internet.call("checkReliability", "0", ["192.0.2.1"]), "0 is out of range 1..64");
+    assert.deepEqual(internet.call("errors", { ...ON, hosts: ["192.0.2.1"], reliability: "2" }), { internet_reliability: "reliability 2 is more than the 1 host(s): the check could never pass" });
+    assert.deepEqual(internet.call("errors", { enabled: false, hosts: [], reliability: "9" }), {}, "off: nothing to refuse");
+    const p = call("plan", { ...VALID, internet: { ...ON, hosts: [] } }, { lan, dhcpSection: "lan", dhcp: {}, instance: null }) as { errors: Record<string, string> };
+    assert.deepEqual(p.errors, { internet_hosts: "Enter at least one address to ping" });
+  });
+
+  test("the weight is the WAN link's: either failure hands over, and with both routers cut off the primary keeps the gateway", () => {
+    const p = call("plan", { ...VALID, internet: ON }, { lan, dhcpSection: "lan", dhcp: {}, instance: null }) as { internet: { set: Record<string, string> } };
+    const w = Number(p.internet.set["weight"]);
+    assert.equal(w, logic.UPLINK_WEIGHT);
+    const primary = logic.ROLES["primary"]?.priority ?? 0, secondary = logic.ROLES["secondary"]?.priority ?? 0;
+    assert.ok(primary + w < secondary, "the primary without internet hands over");
+    assert.ok(primary + w > secondary + w, "both without internet: the primary stays master (weight 0 would fault both)");
+    assert.ok(primary + 2 * w >= 1, "WAN down and no internet: still a valid priority");
+    assert.deepEqual(p.internet.set, { type: "ping", reliability: "2", interval: "5", timeout: "2", fall: "3", rise: "5", weight: String(w) });
+  });
+
+  test("Save & Apply writes the ping check and lists it; the daemon accepts the result, and turned off it goes again", () => {
+    const uci = new FakeUci(routerConfig());
+    (logic["applyPlan"] as Fn)(uci, (logic["plan"] as Fn)({ ...VALID, internet: ON }, ctx(uci)));
+    const track = plain(uci.get("vrrp", "internet_ping")) as Record<string, unknown>;
+    assert.deepEqual([track[".type"], track["type"], track["host"], track["script"]], ["track_script", "ping", ON.hosts, undefined]);
+    assert.deepEqual(uci.get("vrrp", "lan", "track_script"), ["internet", "internet_ping"], "the example's own script is kept");
+    assert.deepEqual(checkSections(uci.sections("vrrp")).filter((f) => f.severity === "error"), []);
+    assert.deepEqual(checkSections(uci.sections("vrrp")).filter((f) => f.section === "internet_ping"), [], "no warning about the new check either");
+    // Again with the same input: nothing is listed twice.
+    (logic["applyPlan"] as Fn)(uci, (logic["plan"] as Fn)({ ...VALID, internet: ON }, ctx(uci)));
+    assert.deepEqual(uci.get("vrrp", "lan", "track_script"), ["internet", "internet_ping"]);
+    // Off: the instance stops listing it and the section goes.
+    (logic["applyPlan"] as Fn)(uci, (logic["plan"] as Fn)({ ...VALID, internet: { ...ON, enabled: false } }, ctx(uci)));
+    assert.deepEqual(uci.get("vrrp", "lan", "track_script"), ["internet"]);
+    assert.equal(uci.get("vrrp", "internet_ping"), undefined);
+    assert.deepEqual(checkSections(uci.sections("vrrp")).filter((f) => f.severity === "error"), []);
+  });
+
+  test("a fresh router: the instance's only track script is the check", () => {
+    const uci = new FakeUci({ vrrp: [], dhcp: [], network: [] });
+    (logic["applyPlan"] as Fn)(uci, (logic["plan"] as Fn)({ ...VALID, internet: ON }, { lan, dhcpSection: null, dhcp: null, instance: null }));
+    assert.deepEqual(uci.get("vrrp", "lan", "track_script"), ["internet_ping"]);
+    assert.deepEqual(checkSections(uci.sections("vrrp")), []);
+  });
+
+  test("the other router gets the same check: in its form and as commands, which give a configuration the daemon accepts", () => {
+    const p = (logic["plan"] as Fn)({ ...VALID, internet: ON }, { lan, dhcpSection: "lan", dhcp: {}, instance: null }) as { other: Record<string, unknown> };
+    const rows = Object.fromEntries(call("peerInstructions", p) as [string, string][]);
+    assert.equal(rows["Hand over when the internet is unreachable"], "192.0.2.1, 198.51.100.1, 2001:db8::53 (2 must answer)");
+    const commands = call("peerCommands", p) as string[];
+    assert.ok(commands.includes("uci set vrrp.internet_ping=track_script"));
+    assert.ok(commands.includes("uci add_list vrrp.internet_ping.host='2001:db8::53'"));
+    assert.ok(commands.includes("uci add_list vrrp.lan.track_script='internet_ping'"));
+    assert.ok(commands.indexOf("uci -q del_list vrrp.lan.track_script='internet_ping'") < commands.indexOf("uci add_list vrrp.lan.track_script='internet_ping'"));
+    assert.match(commands.at(-1) ?? "", /^uci commit vrrp/);
+    // Run the commands' uci part on an empty config, as uci would: the result passes the daemon's check.
+    const uci = new FakeUci({ vrrp: [], dhcp: [{ ".name": "lan", ".type": "dhcp", ".anonymous": false, ".index": 0 }, { ".name": "cfg01", ".type": "dnsmasq", ".anonymous": true, ".index": 1 }], network: [] });
+    for (const c of commands) runUci(uci, c);
+    assert.deepEqual(uci.get("vrrp", "internet_ping", "host"), ON.hosts);
+    assert.deepEqual(checkSections(uci.sections("vrrp")).filter((f) => f.severity === "error"), []);
+  });
+});
+
+/** The `uci` commands peerCommands() prints, as the uci CLI runs them (set, add_list, del_list, delete; commit ignored). */
+function runUci(uci: FakeUci, line: string): void {
+  const m = /^uci (?:-q )?(set|add_list|del_list|delete|commit) ([^=\s]+)(?:='?([^']*)'?)?/.exec(line);
+  assert.ok(m, line);
+  const [, op, path = "", value = ""] = m;
+  if (op === "commit") return;
+  const [conf = "", rawSid = "", opt] = path.split(".");
+  const sid = rawSid === "@dnsmasq[0]" ? (uci.sections(conf, "dnsmasq")[0]?.[".name"] ?? "") : rawSid;
+  if (op === "set" && opt === undefined) {
+    if (uci.get(conf, sid) === undefined) uci.add(conf, value, sid);
+    return;
+  }
+  if (opt === undefined) return;
+  const items = ([] as unknown[]).concat(uci.get(conf, sid, opt) ?? []).map(String);
+  if (op === "set") uci.set(conf, sid, opt, value);
+  else if (op === "add_list") uci.set(conf, sid, opt, [...items, value]);
+  else if (op === "del_list") uci.set(conf, sid, opt, items.filter((i) => i !== value));
+  else uci.unset(conf, sid, opt);
+}

@@ -13,7 +13,7 @@ let built: Promise<string> | undefined;
 export function daemonBundle(): Promise<string> {
   built ??= (async () => {
     const dir = mkdtempSync(join(tmpdir(), "vrrpd-bundle-"));
-    writeFileSync(join(dir, "vrrpd.js"), await bundleDaemon(REPO_ROOT, "0.0.0-test"));
+    for (const f of await bundleDaemon(REPO_ROOT, "0.0.0-test")) writeFileSync(join(dir, f.name), f.data);
     writeFileSync(join(dir, "package.json"), BUNDLE_PACKAGE_JSON);
     symlinkSync(join(REPO_ROOT, "node_modules"), join(dir, "node_modules"));
     return join(dir, "vrrpd.js");

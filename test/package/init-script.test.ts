@@ -44,6 +44,7 @@ const INSTANCE = [
   ["procd_set_param", "respawn"],
   ["procd_set_param", "stdout", "1"],
   ["procd_set_param", "stderr", "1"],
+  ["procd_set_param", "env", "VRRPD_LOG_TIMESTAMPS=0"],
   ["procd_set_param", "term_timeout", "60"],
   ["procd_close_instance"],
 ];

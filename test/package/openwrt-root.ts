@@ -33,7 +33,7 @@ export class OpenwrtRoot {
   static async create(): Promise<OpenwrtRoot> {
     const root = new OpenwrtRoot(mkdtempSync(join(tmpdir(), "vrrpd-openwrt-")));
     for (const d of ["etc/config", "etc/init.d", "etc/uci-defaults", "usr/sbin", "usr/lib/vrrpd", "usr/share/vrrpd", "var/run", "tmp", "bin"]) root.mkdir(d);
-    root.write("usr/lib/vrrpd/vrrpd.js", await bundleDaemon(REPO, VERSION));
+    for (const f of await bundleDaemon(REPO, VERSION)) root.write(`usr/lib/vrrpd/${f.name}`, f.data);
     root.write("usr/lib/vrrpd/package.json", BUNDLE_PACKAGE_JSON);
     // koffi (external to the bundle) is installed next to it on the router; here the repository's serves.
     symlinkSync(join(REPO, "node_modules"), root.path("usr/lib/vrrpd/node_modules"));

@@ -16,6 +16,7 @@ import { KOFFI_DIR, VRRPD_CONFFILES, koffiNativeDir } from "../../scripts/packag
 import { VERSION } from "../../src/daemon/version.ts";
 import { ROUTER_NODE_FLAGS } from "../../bench/bundle.ts";
 import { DAEMON_IPK, KOFFI_PKG_VERSION, LUCI_IPK, PKG_VERSION, ROOT, buildAndUnpack, koffiIpk, type Built, type Unpacked } from "./built.ts";
+import { assertLoadsMailModuleLazily, sendThroughMailModule } from "./mail-module.ts";
 
 const sh = (script: string, env: Record<string, string> = {}): ReturnType<typeof spawnSync> =>
   spawnSync("sh", ["-c", script], { encoding: "utf8", env: { PATH: process.env["PATH"] ?? "/usr/bin:/bin", ...env } });
@@ -30,10 +31,11 @@ after(() => built.remove());
 const koffiIpks = (): string[] => built.arches.map(koffiIpk);
 
 describe("the archives", () => {
-  test("dist holds the bundle, vrrpd for all architectures, one vrrpd-koffi per architecture and the LuCI app", () => {
+  test("dist holds the bundle (vrrpd.js and vrrpd-mail.js), vrrpd for all architectures, one vrrpd-koffi per architecture and the LuCI app", () => {
     assert.deepEqual([...built.pkgs.keys()].sort(), [DAEMON_IPK, LUCI_IPK, ...koffiIpks()].sort());
     if (!built.skipped) assert.deepEqual(koffiIpks().sort(), ARCHES.map(koffiIpk).sort());
     assert.ok(built.result.bundle.bytes > 50_000 && existsSync(join(built.out, "vrrpd.js")));
+    assert.ok(built.result.mailModule.bytes > 50_000 && existsSync(join(built.out, "vrrpd-mail.js")));
     assert.ok(existsSync(join(built.out, "sizes.json")));
   });
 
@@ -155,6 +157,7 @@ describe("the installed tree", () => {
     "./usr/share/rpcd/acl.d/vrrpd.json": 0o644,
     "./usr/share/vrrpd/vrrp.example": 0o644,
     "./usr/lib/vrrpd/vrrpd.js": 0o644,
+    "./usr/lib/vrrpd/vrrpd-mail.js": 0o644,
     "./usr/lib/vrrpd/package.json": 0o644,
   };
 
@@ -197,7 +200,7 @@ describe("the installed tree", () => {
     ];
     for (const path of referenced) assert.ok(has(path), path);
     assert.equal(p.data.get("./etc/hotplug.d/vrrp/")?.type, "dir");
-    assert.ok(p.data.get("./usr/lib/vrrpd/vrrpd.js")?.data.equals(readFileSync(join(built.out, "vrrpd.js"))), "the bundle in dist/ is the one packaged");
+    for (const file of ["vrrpd.js", "vrrpd-mail.js"]) assert.ok(p.data.get(`./usr/lib/vrrpd/${file}`)?.data.equals(readFileSync(join(built.out, file))), `the ${file} in dist/ is the one packaged`);
     assert.ok(p.data.get("./usr/share/vrrpd/vrrp.example")?.data.equals(p.data.get("./etc/config/vrrp")?.data ?? Buffer.alloc(0)));
     assert.ok([...p.data.keys()].every((k) => !k.includes("node_modules")), "koffi is vrrpd-koffi's, not vrrpd's");
   });
@@ -280,6 +283,11 @@ describe("the unpacked daemon runs with this machine's node", () => {
     assert.equal(r.status, 1);
     assert.match(r.stdout, /300 is out of range 1\.\.255/);
     assert.equal(run("version").stdout.trim(), VERSION);
+  });
+
+  test("vrrpd.js leaves nodemailer to vrrpd-mail.js, which loads from /usr/lib/vrrpd and sends a mail", async () => {
+    assertLoadsMailModuleLazily(join(root, "usr/lib/vrrpd/vrrpd.js"));
+    await sendThroughMailModule(join(root, "usr/lib/vrrpd/vrrpd-mail.js"));
   });
 
   test("koffi loads from vrrpd-koffi's files in /usr/lib/vrrpd/node_modules, not the repository's", (t) => {

@@ -21,11 +21,11 @@ import type { UbusAttr, UbusMessage, UbusMessageInit } from "../../src/ubus/mess
 import { attrTable, decodeMessage, encodeMessage, ubusMaxMsglen } from "../../src/ubus/message.ts";
 import { signatureFromBlobmsg, validateArgs } from "../../src/ubus/policy.ts";
 import { loadCaptures } from "./captures.ts";
+import { fuzzParameters } from "../fuzz-settings.ts";
 
 const regressionsDir = fileURLToPath(new URL("./fuzz-regressions/", import.meta.url));
-// FUZZ_RUNS / FUZZ_SEED allow a longer exploratory session; the defaults keep CI fast and reproducible.
-const numRuns = Number(process.env["FUZZ_RUNS"] ?? 3000);
-const seedOffset = Number(process.env["FUZZ_SEED"] ?? 0);
+// FUZZ_RUNS / FUZZ_SEED (fuzzParameters) allow a longer exploratory session; the defaults keep CI fast and reproducible.
+const DEFAULT_RUNS = 3000;
 
 // ---------------------------------------------------------------------------------------------------------
 // What every input goes through.
@@ -84,7 +84,7 @@ function saveCrasher(bytes: Uint8Array): string {
 
 /** fc.check, then on failure save the shrunk counterexample before failing the test. */
 function checkBytes(arb: fc.Arbitrary<Uint8Array>, seed: number): void {
-  const details = fc.check(fc.property(arb, (bytes) => exercise(bytes)), { seed: seed + seedOffset, numRuns });
+  const details = fc.check(fc.property(arb, (bytes) => exercise(bytes)), fuzzParameters(seed, DEFAULT_RUNS));
   if (details.failed) {
     const example = details.counterexample?.[0];
     const saved = example !== undefined ? saveCrasher(example) : "(none)";
@@ -224,7 +224,7 @@ describe("fuzz: round trips", () => {
         assert.deepEqual(d.value, { version: 0, ...m });
         assert.deepEqual(encodeMessage(d.value), bytes);
       }),
-      { seed: 0x5eed0005 + seedOffset, numRuns },
+      fuzzParameters(0x5eed0005, DEFAULT_RUNS),
     );
   });
 
@@ -235,7 +235,7 @@ describe("fuzz: round trips", () => {
         const r = jsonToBlobmsg(v);
         if (r.ok) assert.ok(blobmsgDecode(blobmsgEncode(r.value)).ok);
       }),
-      { seed: 0x5eed0006 + seedOffset, numRuns },
+      fuzzParameters(0x5eed0006, DEFAULT_RUNS),
     );
   });
 });

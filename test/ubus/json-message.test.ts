@@ -6,7 +6,7 @@ import fc from "fast-check";
 import { jsonToBlobmsg } from "../../src/ubus/blobmsg-json.ts";
 import { encodeJsonMessage, encodeJsonMessageSliced } from "../../src/ubus/json-message.ts";
 import { encodeMessage } from "../../src/ubus/message.ts";
-import { fuzzRuns, fuzzSeed } from "../fuzz-settings.ts";
+import { fuzzParameters } from "../fuzz-settings.ts";
 
 type Outcome = { ok: true; hex: string } | { ok: false; path: string };
 
@@ -56,7 +56,7 @@ describe("encodeJsonMessage", () => {
       fc.property(fc.dictionary(keys, value, { maxKeys: 6 }), (data) => {
         assert.deepEqual(fast(data), reference(data));
       }),
-      { numRuns: fuzzRuns(2000), seed: fuzzSeed(0x150e) },
+      fuzzParameters(0x150e, 2000),
     );
   });
 
@@ -76,7 +76,7 @@ describe("encodeJsonMessage", () => {
       fc.asyncProperty(fc.dictionary(keys, value, { maxKeys: 6 }), async (data) => {
         assert.deepEqual(await sliced(data), reference(data));
       }),
-      { numRuns: fuzzRuns(500), seed: fuzzSeed(0x5115) },
+      fuzzParameters(0x5115, 500),
     );
     let deep: unknown = 1;
     for (let i = 0; i < 70; i++) deep = { d: deep };

@@ -12,6 +12,7 @@ import { encode } from "../../src/vrrp/codec.ts";
 import { Engine } from "../../src/vrrp/engine.ts";
 import type { CoreConfig } from "../../src/vrrp/model.ts";
 import { simInstance } from "../sim/topology.ts";
+import { fuzzParameters } from "../fuzz-settings.ts";
 
 const config: CoreConfig = {
   instances: [
@@ -23,8 +24,6 @@ const config: CoreConfig = {
   syncGroups: [{ name: "g", members: ["vr1-v4", "vr2-v4"] }],
 };
 
-const RUNS = Number(process.env["FUZZ_RUNS"] ?? 1500);
-const SEED = 0xf00d + Number(process.env["FUZZ_SEED"] ?? 0);
 
 /** A valid v3 advert, or for IPv4 a v2 one (vr1-v4 is v2 with password "pw" at 1 s; `v2Fault` breaks one check). */
 function validAdvert(vrid: number, priority: number, family: 4 | 6, version: 2 | 3, v2Fault: "none" | "password" | "interval"): Uint8Array {
@@ -108,10 +107,7 @@ function drive(steps: readonly [number, Input][]): void {
 }
 
 test("the engine never throws on random input sequences", () => {
-  fc.assert(fc.property(fc.array(fc.tuple(fc.double({ min: 0, max: 500, noNaN: true }), input), { maxLength: 60 }), (steps) => drive(steps)), {
-    seed: SEED,
-    numRuns: RUNS,
-  });
+  fc.assert(fc.property(fc.array(fc.tuple(fc.double({ min: 0, max: 500, noNaN: true }), input), { maxLength: 60 }), (steps) => drive(steps)), fuzzParameters(0xf00d, 1500));
 });
 
 test("committed regression inputs still run", () => {

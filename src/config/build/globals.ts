@@ -35,6 +35,8 @@ export function buildGlobals(g: ReadSection | undefined): GlobalsConfig {
     ...(scriptUser === undefined ? {} : { scriptUser }),
     ...(scriptGroup === undefined ? {} : { scriptGroup }),
     enableScriptSecurity: bool("enable_script_security"),
+    rtPriority: num("vrrp_rt_priority"),
+    rlimitRttimeUs: num("vrrp_rlimit_rttime"),
     vrrpVersion: num("vrrp_version") === 3 ? 3 : 2,
     v3ChecksumAsV2: bool("v3_checksum_as_v2"),
     multicastGroup4: str("vrrp_mcast_group4"),

@@ -1,8 +1,8 @@
 // `config track_script` to TrackScriptConfig (keepalived's vrrp_script defaults: interval 1 s, timeout =
-// interval, weight 0, rise 1, fall 1).
+// interval, weight 0, rise 1, fall 1; its track_file's weight defaults to 1).
 import { boolOf, effectiveBool, effectiveNumber, numberOf, stringOf, stringsOf } from "../access.ts";
 import type { Findings } from "../finding.ts";
-import type { GlobalsConfig, HttpCheck, PingCheck, ProcessCheck, TcpCheck, TrackScriptConfig } from "../model.ts";
+import type { FileCheck, GlobalsConfig, HttpCheck, PingCheck, ProcessCheck, TcpCheck, TrackScriptConfig } from "../model.ts";
 import { placeOf, type ReadSection } from "../read.ts";
 import { formatSeconds, words } from "../values/scalar.ts";
 
@@ -18,7 +18,9 @@ export function buildTrackScript(s: ReadSection, globals: GlobalsConfig, finding
   const http = type === "http" ? httpCheckOf(s, value) : undefined;
   const ping = type === "ping" ? pingCheckOf(s, findings) : undefined;
   if (type === "ping" && ping === undefined) return undefined;
-  const process = type === "process" ? processCheckOf(s, value) : undefined;
+  const process = type === "process" ? processCheckOf(s, value, findings) : undefined;
+  if (type === "process" && process === undefined) return undefined;
+  const file = type === "file" ? fileCheckOf(s, value) : undefined;
   const tcp = type === "tcp" ? tcpCheckOf(s, findings) : undefined;
   if (type === "tcp" && tcp === undefined) return undefined;
   const script = type === "script" ? value : "";
@@ -37,9 +39,10 @@ export function buildTrackScript(s: ReadSection, globals: GlobalsConfig, finding
     ...(ping === undefined ? {} : { ping }),
     ...(tcp === undefined ? {} : { tcp }),
     ...(process === undefined ? {} : { process }),
+    ...(file === undefined ? {} : { file }),
     intervalMs,
     timeoutMs,
-    weight: n("weight"),
+    weight: numberOf(s, "weight") ?? (type === "file" ? 1 : 0),
     reverse: boolOf(s, "reverse") ?? false,
     rise: n("rise"),
     fall: n("fall"),
@@ -61,11 +64,23 @@ function httpCheckOf(s: ReadSection, url: string): HttpCheck {
 }
 
 /** The option each type cannot do without. */
-const NEEDED: Readonly<Record<string, string>> = { script: "script", http: "url", ping: "host", tcp: "host", process: "process_name" };
+const NEEDED: Readonly<Record<string, string>> = { script: "script", http: "url", ping: "host", tcp: "host", process: "process_name", file: "file" };
 
-function processCheckOf(s: ReadSection, name: string): ProcessCheck {
+function fileCheckOf(s: ReadSection, path: string): FileCheck {
+  const initValue = numberOf(s, "init_file");
+  return { path, ...(initValue === undefined ? {} : { initValue }), initOverwrite: effectiveBool(s, "track_script", "init_file_overwrite", undefined) };
+}
+
+function processCheckOf(s: ReadSection, name: string, findings: Findings): ProcessCheck | undefined {
   const paramMatch = stringOf(s, "param_match");
-  return { name, ...(paramMatch === undefined ? {} : { paramMatch }), quorum: effectiveNumber(s, "track_script", "quorum", undefined) };
+  const quorumMax = numberOf(s, "quorum_max");
+  const quorum = effectiveNumber(s, "track_script", "quorum", undefined);
+  if (quorumMax !== undefined && quorumMax !== 0 && quorumMax < quorum) {
+    findings.error(placeOf(s, "quorum_max"), `quorum_max ${quorumMax} is less than quorum ${quorum}: the check could never pass`);
+    return undefined;
+  }
+  // keepalived: quorum_max 0 makes the quorum 0, so the check passes exactly while no such process runs.
+  return { name, ...(paramMatch === undefined ? {} : { paramMatch }), quorum: quorumMax === 0 ? 0 : quorum, ...(quorumMax === undefined ? {} : { quorumMax }) };
 }
 
 function tcpCheckOf(s: ReadSection, findings: Findings): TcpCheck | undefined {

@@ -42,6 +42,21 @@ const seconds = (option: string, maxMs: number, wholeSeconds: boolean): Reader =
   else set(option, formatSeconds(ms));
 };
 
+/** The shortest RLIMIT_RTTIME vrrpd accepts (schema min): node's garbage collector and a reload run longer. */
+const RTTIME_FLOOR_US = 200_000;
+
+/** keepalived's µs; raised to what a node daemon needs (keepalived's 10000 would get vrrpd killed by the kernel). */
+const rttime: Reader = (node, set, report) => {
+  const text = argOf(node, report);
+  if (text === undefined) return;
+  const us = integerIn(text, 2, 60_000_000);
+  if (us === undefined) report.error(node, node.keyword, `'${text}' is not a whole number of microseconds 2..60000000; ignored`);
+  else if (us < RTTIME_FLOOR_US) {
+    report.warning(node, node.keyword, `${us} µs is too short for vrrpd (node's garbage collector and a reload run longer without blocking, and the kernel would kill the daemon); set to ${RTTIME_FLOOR_US}`);
+    set("vrrp_rlimit_rttime", String(RTTIME_FLOOR_US));
+  } else set("vrrp_rlimit_rttime", String(us));
+};
+
 const flag = (option: string): Reader => (node, set, report) => {
   const value = flagValue(node);
   if (value === undefined) report.error(node, node.keyword, `'${node.args[0] ?? ""}' is not on/off (true/false, yes/no); ignored`);
@@ -64,6 +79,8 @@ const READERS: Readonly<Record<string, Reader>> = {
     else set("router_id", text);
   },
   vrrp_version: integer("vrrp_version", 2, 3),
+  vrrp_rt_priority: integer("vrrp_rt_priority", 1, 99),
+  vrrp_rlimit_rttime: rttime,
   vrrp_mcast_group4: address("vrrp_mcast_group4", 4),
   vrrp_mcast_group6: address("vrrp_mcast_group6", 6),
   vrrp_garp_master_delay: seconds("vrrp_garp_master_delay", 3_600_000, true),

@@ -7,6 +7,7 @@ import type { KeepalivedInstance, TrackEntry } from "./instance-model.ts";
 import { expectBlock, reportOther } from "./other-keywords.ts";
 import type { ImportReport } from "./report.ts";
 import { importRoute } from "./route.ts";
+import { trackedKey } from "./tracked-objects.ts";
 import { integerIn, isPlaceholder } from "./values.ts";
 import { importVip } from "./vip.ts";
 
@@ -93,7 +94,8 @@ export function readTrackEntry(node: KeepalivedNode, block: string, isInterface:
   if (weight === undefined) {
     report.error(node, block, `${name}: weight '${weightText}' is not in -253..253; keepalived uses ${isInterface ? "weight 0 (fault while down)" : "the script's own weight"}, and so does the import`);
   } else if (Math.abs(weight) === 254) {
-    report.warning(node, block, `${name}: weight ${weight} becomes ${weight > 0 ? 253 : -253} (as keepalived)`);
+    const why = block === "track_file" ? "vrrpd's weights are -253..253; it differs from keepalived only for a value of ±1" : "as keepalived";
+    report.warning(node, block, `${name}: weight ${weight} becomes ${weight > 0 ? 253 : -253} (${why})`);
     weight = weight > 0 ? 253 : -253;
   }
   let reverse: boolean | undefined;
@@ -104,11 +106,13 @@ export function readTrackEntry(node: KeepalivedNode, block: string, isInterface:
   return { name, weight: weight ?? (isInterface ? 0 : undefined), reverse, at: node };
 }
 
+/** track_file / track_process entries go into the track_script list under their kind's key (tracked-objects.ts). */
 export function readTracks(block: KeepalivedNode, into: TrackEntry[], report: ImportReport): void {
   const isInterface = block.keyword === "track_interface";
+  const kind = block.keyword === "track_file" || block.keyword === "track_process" ? block.keyword : undefined;
   for (const node of expectBlock(block, report)) {
     const entry = readTrackEntry(node, block.keyword, isInterface, report);
-    if (entry !== undefined) into.push(entry);
+    if (entry !== undefined) into.push(kind === undefined ? entry : { ...entry, name: trackedKey(kind, entry.name) });
   }
 }
 

@@ -6,6 +6,7 @@ import type { Effective } from "./instance-rules.ts";
 import type { KeepalivedInstance, TrackEntry } from "./instance-model.ts";
 import type { ImportReport } from "./report.ts";
 import type { ScriptRef } from "./script.ts";
+import { describeTracked } from "./tracked-objects.ts";
 import type { SectionDraft } from "./uci-draft.ts";
 import { formatSeconds } from "./values.ts";
 
@@ -25,7 +26,7 @@ function trackScripts(k: KeepalivedInstance, scripts: ReadonlyMap<string, Script
   for (const t of k.trackScripts) {
     const ref = scripts.get(t.name);
     if (ref === undefined) {
-      report.warning(t.at, "track_script", `no vrrp_script named '${t.name}' (or it was dropped); keepalived ignores this entry, and so does the import`);
+      report.warning(t.at, "track_script", `no ${describeTracked(t.name)} (or it was dropped); keepalived ignores this entry, and so does the import`);
       continue;
     }
     out.push(trackText(ref.uciName, t, ref));

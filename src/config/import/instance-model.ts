@@ -10,7 +10,8 @@ export interface Read<T> {
 }
 
 export interface TrackEntry {
-  /** As written: a device for track_interface, a vrrp_script name for track_script. */
+  /** As written: a device for track_interface, a vrrp_script name for track_script; "track_file NAME" and
+   *  "track_process NAME" for those blocks' entries (tracked-objects.ts), which land in the track_script list. */
   readonly name: string;
   /** Undefined when not written: 0 for an interface, the script's own weight for a script. */
   readonly weight: number | undefined;

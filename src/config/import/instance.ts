@@ -124,6 +124,9 @@ const BLOCKS: Readonly<Record<string, Handler>> = {
   unicast_peer: readPeers,
   track_interface: (node, k, report) => readTracks(node, k.trackInterfaces, report),
   track_script: (node, k, report) => readTracks(node, k.trackScripts, report),
+  // Files and processes become track_scripts too; their entries carry their kind in the key (tracked-objects.ts).
+  track_file: (node, k, report) => readTracks(node, k.trackScripts, report),
+  track_process: (node, k, report) => readTracks(node, k.trackScripts, report),
 };
 
 export function readInstance(block: KeepalivedNode, name: string, uciName: string, report: ImportReport): KeepalivedInstance {

@@ -1,6 +1,6 @@
 // keepalived.conf → /etc/config/vrrp. The parser (../keepalived) gives the tree with includes, conditionals and
 // definitions applied; this walks it in keepalived's order of meaning: global_defs first (instance defaults),
-// then vrrp_script (referenced by name), vrrp_instance, and vrrp_sync_group (whose tracking lands in its
+// then vrrp_script, track_file and vrrp_track_process (referenced by name), vrrp_instance, and vrrp_sync_group (whose tracking lands in its
 // members). Everything without a vrrpd equivalent is reported at its line; nothing is dropped silently.
 import type { Finding } from "../finding.ts";
 import { parseKeepalived } from "../keepalived/parser.ts";
@@ -16,6 +16,7 @@ import { TOP_LEVEL_NOT_IMPORTED } from "./not-imported.ts";
 import { ImportReport } from "./report.ts";
 import { importScript, type ScriptRef } from "./script.ts";
 import { importSyncGroup } from "./sync-group.ts";
+import { importTrackedObjects } from "./tracked-objects.ts";
 import { Namer, renderDrafts, type SectionDraft } from "./uci-draft.ts";
 
 export interface ImportResult {
@@ -39,7 +40,9 @@ const STATIC_HINT: Readonly<Record<string, string>> = {
   static_routes: "a static route is not managed by VRRP; on OpenWrt configure it in /etc/config/network (`config route` / `config route6`)",
   static_rules: "a static rule is not managed by VRRP; on OpenWrt configure it in /etc/config/network (`config rule` / `config rule6`)",
 };
-const HANDLED = ["global_defs", "vrrp_script", "vrrp_instance", "vrrp_sync_group", ...Object.keys(STATIC_HINT)];
+/** Read by importTree itself; everything else at the top level is reported. */
+const READ = ["global_defs", "vrrp_script", "track_file", "vrrp_track_file", "vrrp_track_process", "vrrp_instance", "vrrp_sync_group"];
+const HANDLED = [...READ, ...Object.keys(STATIC_HINT)];
 
 function reportTopLevel(node: KeepalivedNode, report: ImportReport): void {
   const hint = Object.hasOwn(STATIC_HINT, node.keyword) ? STATIC_HINT[node.keyword] : undefined;
@@ -76,7 +79,7 @@ function firstByName(blocks: readonly KeepalivedNode[], report: ImportReport): {
 /** The tree → drafts; shared with the OpenWrt importer, which builds the tree keepalived would have read. */
 export function importTree(nodes: readonly KeepalivedNode[], report: ImportReport, enabled = "1"): SectionDraft[] {
   const of = (keyword: string): KeepalivedNode[] => nodes.filter((n) => n.keyword === keyword);
-  for (const node of nodes) if (!["global_defs", "vrrp_script", "vrrp_instance", "vrrp_sync_group"].includes(node.keyword)) reportTopLevel(node, report);
+  for (const node of nodes) if (!READ.includes(node.keyword)) reportTopLevel(node, report);
   const globals = importGlobals(of("global_defs"), report, enabled);
   const namer = new Namer(report);
   const drafts: SectionDraft[] = [globals.draft];
@@ -86,6 +89,10 @@ export function importTree(nodes: readonly KeepalivedNode[], report: ImportRepor
     if (script === undefined) continue;
     scripts.set(script.name, script.ref);
     drafts.push(script.draft);
+  }
+  for (const tracked of importTrackedObjects(nodes, report, namer)) {
+    scripts.set(tracked.key, tracked.ref);
+    drafts.push(tracked.draft);
   }
   const instances = new Map<string, KeepalivedInstance>();
   for (const { block, name } of firstByName(of("vrrp_instance"), report)) {

@@ -18,7 +18,7 @@ const NO_VMAC =
   "vrrpd uses the interface's own MAC address (no macvlan): failover still works through gratuitous ARP / unsolicited NA, but hosts see the router's MAC change";
 const NO_FIREWALL = "vrrpd installs no firewall rules; put any rules you need in /etc/config/firewall";
 const USE_UBUS = "use the ubus event vrrp.state (`ubus listen vrrp.state`) or a hook in /etc/hotplug.d/vrrp/";
-const TRACK_ONLY_SCRIPTS = "only interfaces and scripts can be tracked; write a vrrp_script (config track_script) that does this check";
+const TRACK_ONLY_SCRIPTS = "only interfaces, scripts, files and processes can be tracked; write a vrrp_script (config track_script) that does this check";
 
 export const GLOBAL_NOT_IMPORTED: Table = {
   ...of("vrrpd sends no SMTP alert for LVS checkers (it does VRRP only)", ["smtp_alert_checker", "no_checker_emails"]),
@@ -28,7 +28,7 @@ export const GLOBAL_NOT_IMPORTED: Table = {
   ...of("vrrpd sends each burst at once and has no rate limit or extra interfaces; tune vrrp_garp_master_repeat / _delay instead", ["vrrp_garp_interval", "vrrp_gna_interval", "vrrp_min_garp", "vrrp_garp_extra_if", "vrrp_garp_extra_if_vmac"]),
   ...of(NO_FIREWALL, ["vrrp_iptables", "vrrp_ipsets", "nftables", "nftables_priority", "nftables_counters", "nftables_ifindex", "disable_local_igmp"]),
   ...of(USE_UBUS, ["vrrp_notify_priority_changes", "notify_fifo", "notify_fifo_script", "vrrp_notify_fifo", "vrrp_notify_fifo_script", "fifo_write_vrrp_states_on_reload"]),
-  ...of("procd runs vrrpd; it has no real-time scheduling knobs (it reports event-loop lag instead)", ["max_auto_priority", "min_auto_priority_delay", "vrrp_priority", "vrrp_no_swap", "vrrp_cpu_affinity", "vrrp_rt_priority", "vrrp_rlimit_rttime"]),
+  ...of("procd runs vrrpd; it has no real-time scheduling knobs (it reports event-loop lag instead)", ["max_auto_priority", "min_auto_priority_delay", "vrrp_priority", "vrrp_no_swap", "vrrp_cpu_affinity"]),
   ...of("kernel buffer tuning keepalived needs; vrrpd does not", ["vrrp_netlink_cmd_rcv_bufs", "vrrp_netlink_cmd_rcv_bufs_force", "vrrp_netlink_monitor_rcv_bufs", "vrrp_netlink_monitor_rcv_bufs_force", "vrrp_rx_bufs_policy", "vrrp_rx_bufs_multiplier"]),
   ...of("not needed: vrrpd follows interfaces as they are created and removed", ["dynamic_interfaces"]),
   ...of("vrrpd reads link state from netlink (netifd on OpenWrt), no polling", ["linkbeat_use_polling"]),
@@ -48,8 +48,6 @@ export const INSTANCE_NOT_IMPORTED: Table = {
   ...of(NO_VMAC, ["use_vmac", "use_vmac_addr", "vmac_xmit_base", "use_ipvlan", "vmac_garp_intvl"]),
   ...of("deprecated in keepalived; the family of the virtual addresses decides", ["native_ipv6"]),
   ...of("vrrpd always puts the instance into FAULT while its own interface is down", ["dont_track_primary"]),
-  ...of(`vrrpd cannot track files; ${TRACK_ONLY_SCRIPTS} (e.g. reading the file)`, ["track_file"], "error"),
-  ...of(`vrrpd cannot track processes; ${TRACK_ONLY_SCRIPTS} (e.g. \`pidof NAME\`)`, ["track_process"], "error"),
   ...of(`vrrpd has no BFD; ${TRACK_ONLY_SCRIPTS} (e.g. a ping of the neighbour)`, ["track_bfd"], "error"),
   ...of("vrrpd sends every instance's adverts to globals.vrrp_mcast_group4/6; set the group there (for all instances) or use unicast_peer", ["mcast_dst_ip"], "error"),
   ...of("vrrpd has no VRF support; give the instance an interface in the default routing table", ["vrf"], "error"),
@@ -71,16 +69,12 @@ export const INSTANCE_NOT_IMPORTED: Table = {
 };
 
 export const SYNC_GROUP_NOT_IMPORTED: Table = {
-  ...of(`vrrpd cannot track files; ${TRACK_ONLY_SCRIPTS}`, ["track_file"], "error"),
-  ...of(`vrrpd cannot track processes; ${TRACK_ONLY_SCRIPTS}`, ["track_process"], "error"),
   ...of(`vrrpd has no BFD; ${TRACK_ONLY_SCRIPTS}`, ["track_bfd"], "error"),
   ...of(USE_UBUS, ["notify_deleted", "notify_priority_changes"]),
 };
 
 export const TOP_LEVEL_NOT_IMPORTED: Table = {
   ...of(NO_LVS, ["virtual_server", "virtual_server_group", "real_server", "SSL", "checker"]),
-  ...of("defines a tracked file; vrrpd cannot track files (instances that use it are reported)", ["vrrp_track_file", "track_file"]),
-  ...of("defines a tracked process; vrrpd cannot track processes (instances that use it are reported)", ["vrrp_track_process"]),
   ...of("defines a BFD session; vrrpd has no BFD (instances that use it are reported)", ["bfd_instance"]),
   ...of("vrrpd has no gratuitous ARP rate limits", ["garp_group"]),
   ...of("vrrpd reads link state from netlink (netifd on OpenWrt), no polling", ["linkbeat_interfaces", "linkbeat_use_polling"]),

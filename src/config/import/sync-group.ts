@@ -9,11 +9,12 @@ import { SYNC_GROUP_NOT_IMPORTED } from "./not-imported.ts";
 import { expectBlock, noBlock, reportOther } from "./other-keywords.ts";
 import type { ImportReport } from "./report.ts";
 import { commandText, type ScriptRef } from "./script.ts";
+import { describeTracked } from "./tracked-objects.ts";
 import type { Namer, SectionDraft } from "./uci-draft.ts";
 import { flagValue, isPlaceholder } from "./values.ts";
 
 const NOTIFY = ["notify_master", "notify_backup", "notify_fault", "notify_stop", "notify"];
-const HANDLED = ["group", "track_interface", "track_script", "smtp_alert", "global_tracking", "sync_group_tracking_weight", ...NOTIFY];
+const HANDLED = ["group", "track_interface", "track_script", "track_file", "track_process", "smtp_alert", "global_tracking", "sync_group_tracking_weight", ...NOTIFY];
 
 export interface GroupContext {
   readonly instances: ReadonlyMap<string, KeepalivedInstance>;
@@ -104,6 +105,8 @@ export function importSyncGroup(block: KeepalivedNode, ctx: GroupContext, namer:
       sawGroup = true;
     } else if (node.keyword === "track_interface" || node.keyword === "track_script") {
       readTracks(node, tracks[node.keyword], report);
+    } else if (node.keyword === "track_file" || node.keyword === "track_process") {
+      readTracks(node, tracks.track_script, report); // as track_scripts, under their kind's key (tracked-objects.ts)
     } else if (NOTIFY.includes(node.keyword)) {
       noBlock(node, report);
       const [command = "", ...user] = node.args;
@@ -129,7 +132,7 @@ export function importSyncGroup(block: KeepalivedNode, ctx: GroupContext, namer:
   }
   const scripts = tracks.track_script.filter((t) => {
     if (ctx.scripts.has(t.name)) return true;
-    report.warning(t.at, "track_script", `no vrrp_script named '${t.name}'; keepalived ignores this entry, and so does the import`);
+    report.warning(t.at, "track_script", `no ${describeTracked(t.name)}; keepalived ignores this entry, and so does the import`);
     return false;
   });
   const groupWeighted = [...scripts.map((t) => weightOf(t, ctx.scripts)), ...tracks.track_interface.map((t) => weightOf(t, undefined))].some((w) => w !== 0);

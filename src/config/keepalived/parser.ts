@@ -320,7 +320,7 @@ class KeepalivedParser {
       }
       const { text: decommented, unterminatedQuote } = decomment(line);
       if (unterminatedQuote) this.quoteError(at);
-      if (decommented !== "") return { ...at, text: decommented };
+      if (decommented !== "") return { file: at.file, line: at.line, text: decommented };
     }
   }
 

@@ -30,11 +30,15 @@ export const MAXBUF = 1024;
  */
 export function decomment(line: string): { text: string; unterminatedQuote: boolean } {
   const s = trimBlanksStart(line);
+  // The kept text is built from slices of s, cut only where a `\#` or `\!` loses its backslash: appending it
+  // character by character made every line a chain of one-character strings for the garbage collector.
   let out = "";
+  let from = 0;
   let quote = false;
   let comment = -1;
   let continued = false;
-  for (let i = 0; i < s.length; i++) {
+  let i = 0;
+  for (; i < s.length; i++) {
     const c = s[i];
     if (c === '"') {
       if (comment < 0) quote = !quote;
@@ -44,14 +48,16 @@ export function decomment(line: string): { text: string; unterminatedQuote: bool
         continued = true;
         break;
       }
+      if (!quote && (next === "#" || next === "!")) {
+        out += s.slice(from, i);
+        from = i + 1;
+      }
       i++;
-      out += !quote && (next === "#" || next === "!") ? next : c + next;
-      continue;
     } else if (!quote && comment < 0 && (c === "#" || c === "!")) {
-      comment = out.length;
+      comment = out.length + (i - from);
     }
-    out += c;
   }
+  out += s.slice(from, i);
   let text = trimBlanksEnd(comment < 0 ? out : out.slice(0, comment));
   if (continued) text += "\\";
   return { text, unterminatedQuote: quote };

@@ -63,6 +63,24 @@ export const GLOBALS: SectionSpec = {
       luci: { tab: "general", widget: "Value", modalOnly: true },
     },
     {
+      name: "vrrp_rt_priority",
+      type: { kind: "integer", min: 0, max: 99 },
+      default: "10",
+      description:
+        "Real-time priority of the daemon (SCHED_RR, 1-99; 0 = normal scheduling). Under CPU load a normally scheduled master can be starved past Master_Down_Interval and the backup takes over for nothing; at real-time priority it runs ahead of every normal process. Track and notify scripts still run at normal priority. Needs CAP_SYS_NICE (root has it).",
+      keepalived: "vrrp_rt_priority",
+      luci: { tab: "general", widget: "Value", modalOnly: true },
+    },
+    {
+      name: "vrrp_rlimit_rttime",
+      type: { kind: "integer", min: 200_000, max: 60_000_000 },
+      default: "2000000",
+      description:
+        "Microseconds of CPU the daemon may use at real-time priority without blocking (RLIMIT_RTTIME): at half of it the kernel warns (logged), at all of it the kernel kills the daemon and procd or systemd restarts it, so a runaway loop cannot freeze the router. keepalived's default (10000) is too short for node's garbage collector and a reload.",
+      keepalived: "vrrp_rlimit_rttime",
+      luci: { tab: "general", widget: "Value", modalOnly: true },
+    },
+    {
       name: "vrrp_version",
       type: { kind: "integer", min: 2, max: 3 },
       default: "2",

@@ -5,7 +5,7 @@ import { COMMAND } from "./instance-extra.ts";
 import type { SectionSpec } from "./types.ts";
 
 /** The kinds of check; every one but `script` runs inside the daemon. */
-export const TRACK_TYPES = ["script", "http", "ping", "tcp", "process"] as const;
+export const TRACK_TYPES = ["script", "http", "ping", "tcp", "process", "file"] as const;
 
 export const TRACK_SCRIPT: SectionSpec = {
   type: "track_script",
@@ -18,7 +18,7 @@ export const TRACK_SCRIPT: SectionSpec = {
       type: { kind: "enum", values: TRACK_TYPES },
       default: "script",
       description:
-        "`script`: run `script`. `http`: request `url` (http:// or https://) and expect `status_code` (and the body's `digest`), without forking a curl. `ping`: one ICMP/ICMPv6 echo to each `host` per run (a raw socket, no ping forked), up when `reliability` of them answer. `tcp`: connect to `port` on each `host` (keepalived's TCP_CHECK, `nc -z`), up when `reliability` of them accept. `process`: up while at least `quorum` processes named `process_name` run (read from /proc, no pidof). A check still unanswered at `timeout` is cut and counts as a failure.",
+        "`script`: run `script`. `http`: request `url` (http:// or https://) and expect `status_code` (and the body's `digest`), without forking a curl. `ping`: one ICMP/ICMPv6 echo to each `host` per run (a raw socket, no ping forked), up when `reliability` of them answer. `tcp`: connect to `port` on each `host` (keepalived's TCP_CHECK, `nc -z`), up when `reliability` of them accept. `process`: up while at least `quorum` processes named `process_name` run (read from /proc, no pidof). `file` (keepalived's track_file): a number read from `file`, multiplied by the weight, moves the priority (see `weight`). A check still unanswered at `timeout` is cut and counts as a failure.",
       luci: { tab: "general", widget: "ListValue" },
     },
     {
@@ -80,6 +80,37 @@ export const TRACK_SCRIPT: SectionSpec = {
       luci: { tab: "general", widget: "Value", modalOnly: true },
     },
     {
+      name: "quorum_max",
+      type: { kind: "integer", min: 0, max: 65535 },
+      defaultNote: "unlimited",
+      description: "`type 'process'`: fail when more than this many such processes run. 0 means up only while none runs (`quorum` is then ignored).",
+      keepalived: "vrrp_track_process quorum_max",
+      luci: { tab: "general", widget: "Value", modalOnly: true },
+    },
+    {
+      name: "file",
+      type: { kind: "string", maxBytes: 4096, pattern: "^/\\S*$", patternHint: "an absolute path" },
+      description:
+        "`type 'file'`: the file whose number is read, when it changes and every `interval` (as C's strtol reads it: decimal, 0x hex or 0 octal, text after the number ignored). A missing, empty or unreadable file, or one without a number, counts as 0; a number beyond ±2147483648 is ignored (the last value stays). Write it atomically (a temporary file renamed over it): a half-written file is read as it is. Required with that type.",
+      keepalived: "track_file file",
+      luci: { tab: "general", widget: "Value", modalOnly: true, placeholder: "/run/vrrp/weight" },
+    },
+    {
+      name: "init_file",
+      type: { kind: "integer", min: -254, max: 254 },
+      description: "`type 'file'`: when the daemon starts (not on a reload) and `file` does not exist, create it with this value.",
+      keepalived: "track_file init_file VALUE",
+      luci: { tab: "general", widget: "Value", modalOnly: true },
+    },
+    {
+      name: "init_file_overwrite",
+      type: { kind: "bool" },
+      default: "0",
+      description: "`type 'file'` with `init_file`: write the value at start even when the file exists (a regular file only).",
+      keepalived: "track_file init_file VALUE overwrite",
+      luci: { tab: "general", widget: "Flag", modalOnly: true },
+    },
+    {
       name: "port",
       type: { kind: "integer", min: 1, max: 65535 },
       description: "`type 'tcp'`: the TCP port to connect to. Required with that type.",
@@ -119,8 +150,9 @@ export const TRACK_SCRIPT: SectionSpec = {
     {
       name: "weight",
       type: { kind: "integer", min: -253, max: 253 },
-      default: "0",
-      description: "Default weight where an instance lists the script without one: 0 = fault while down, N > 0 adds while up, N < 0 subtracts while down.",
+      defaultNote: "`0`; `1` with `type 'file'` (keepalived's defaults)",
+      description:
+        "Default weight where an instance lists the script without one: 0 = fault while down, N > 0 adds while up, N < 0 subtracts while down. With `type 'file'` (keepalived's track_file) the priority moves by the file's value × weight instead, at most +253, and a result of -254 or below is a fault; weight 0 there means fault while the value is not 0.",
       keepalived: "weight",
       luci: { tab: "general", widget: "Value" },
     },
@@ -128,7 +160,7 @@ export const TRACK_SCRIPT: SectionSpec = {
       name: "reverse",
       type: { kind: "bool" },
       default: "0",
-      description: "Swap up and down for the weight rules (keepalived's `weight N reverse`).",
+      description: "Swap up and down for the weight rules (keepalived's `weight N reverse`); with `type 'file'`, subtract value × weight instead of adding it (weight 0: fault while the value is 0).",
       keepalived: "weight N reverse",
       luci: { tab: "general", widget: "Flag", modalOnly: true },
     },

@@ -1,7 +1,8 @@
 // Delivery of alerts, off the failover path: enqueue() returns at once; one message is sent at a time; each
 // attempt is cut at a deadline; a failed one is retried after a growing delay, then given up. The queue is
 // bounded (the oldest waiting message goes first), so a dead server costs a fixed amount of memory, log lines
-// and counters (shown in `status`), never a delayed advert.
+// and counters (shown in `status`), never a delayed advert. A reload hands in a new sender (setSender): what
+// waits goes out through it, and a message waiting for its retry is tried at once.
 import type { Logger } from "../log.ts";
 
 export interface MailMessage {
@@ -33,19 +34,42 @@ export interface MailStatus {
 
 export const DEFAULT_QUEUE_OPTIONS: Omit<MailQueueOptions, "attemptTimeoutMs"> = { maxQueued: 16, retryDelaysMs: [10_000, 60_000, 300_000] };
 
+export const NO_MAIL_YET: MailStatus = { sent: 0, failedAttempts: 0, dropped: 0, queued: 0, lastError: null, lastErrorAtMs: null };
+
 export class MailQueue {
   private readonly waiting: MailMessage[] = [];
   private running: Promise<void> | undefined;
+  /** The message whose attempt is on the wire: close() leaves its counting to the attempt's outcome. */
+  private inFlight: MailMessage | undefined;
   private closed = false;
   private retryTimer: { timer: NodeJS.Timeout; wake: () => void } | undefined;
-  private counts = { sent: 0, failedAttempts: 0, dropped: 0 };
+  /** Bumped by setSender(): a message that failed through an older sender starts its retries afresh. */
+  private senderGeneration = 0;
+  private counts: { sent: number; failedAttempts: number; dropped: number };
   private lastError: { message: string; atMs: number } | undefined;
 
   constructor(
-    private readonly send: SendMail,
-    private readonly options: MailQueueOptions,
+    private send: SendMail,
+    private options: MailQueueOptions,
     private readonly logger: Logger,
-  ) {}
+    /** Counters of the queue this one replaces (mail turned off and on again): `status` keeps counting. */
+    carried: MailStatus = NO_MAIL_YET,
+  ) {
+    this.counts = { sent: carried.sent, failedAttempts: carried.failedAttempts, dropped: carried.dropped };
+    if (carried.lastError !== null) this.lastError = { message: carried.lastError, atMs: carried.lastErrorAtMs ?? 0 };
+  }
+
+  /**
+   * New settings from a reload. Nothing is sent twice: an attempt on the wire finishes through the old sender (and
+   * if it fails, is retried at once through this one); a message waiting for its retry is tried now, with its
+   * retries counted afresh, since the failures were the old settings'.
+   */
+  setSender(send: SendMail, options: MailQueueOptions): void {
+    this.send = send;
+    this.options = options;
+    this.senderGeneration++;
+    this.wakeRetry();
+  }
 
   enqueue(message: MailMessage): void {
     if (this.closed) return;
@@ -77,21 +101,36 @@ export class MailQueue {
     clearTimeout(timer);
   }
 
-  /** Stops retrying and sending; what is still waiting is left unsent. */
-  close(): void {
+  /**
+   * Stops retrying and sending. What is still waiting is dropped, counted and logged with `why`; an attempt on the
+   * wire is counted by its outcome.
+   */
+  close(why = "mail stopped"): void {
+    if (this.closed) return;
     this.closed = true;
+    const unsent = this.waiting.filter((m) => m !== this.inFlight).length;
     this.waiting.length = 0;
-    if (this.retryTimer !== undefined) {
-      clearTimeout(this.retryTimer.timer);
-      this.retryTimer.wake();
+    if (unsent > 0) {
+      this.counts.dropped += unsent;
+      this.logger.log("warning", `${why}: ${unsent} queued alert(s) dropped`);
     }
+    this.wakeRetry();
+  }
+
+  private wakeRetry(): void {
+    if (this.retryTimer === undefined) return;
+    clearTimeout(this.retryTimer.timer);
+    this.retryTimer.wake();
   }
 
   private async work(): Promise<void> {
     while (!this.closed && this.waiting.length > 0) {
       const message = this.waiting[0] as MailMessage;
       for (let attempt = 0; ; attempt++) {
+        const generation = this.senderGeneration;
+        this.inFlight = message;
         const error = await this.attempt(message);
+        this.inFlight = undefined;
         if (error === undefined) {
           this.counts.sent++;
           this.logger.log("info", `mail sent: ${message.subject}`);
@@ -99,8 +138,18 @@ export class MailQueue {
         }
         this.counts.failedAttempts++;
         this.lastError = { message: error, atMs: Date.now() };
+        if (this.closed) {
+          this.counts.dropped++;
+          this.logger.log("error", `mail not sent, and mail is stopping: ${error}: ${message.subject}`);
+          break;
+        }
+        if (generation !== this.senderGeneration) {
+          this.logger.log("warning", `mail not sent (attempt ${attempt + 1}): ${error}; trying the new settings now`);
+          attempt = -1;
+          continue;
+        }
         const delayMs = this.options.retryDelaysMs[attempt];
-        if (delayMs === undefined || this.closed) {
+        if (delayMs === undefined) {
           this.counts.dropped++;
           this.logger.log("error", `mail not sent after ${attempt + 1} attempts, given up: ${error}: ${message.subject}`);
           break;
@@ -108,6 +157,7 @@ export class MailQueue {
         this.logger.log("warning", `mail not sent (attempt ${attempt + 1}, retry in ${Math.round(delayMs / 1000)} s): ${error}`);
         await this.sleep(delayMs);
         if (this.closed) return;
+        if (generation !== this.senderGeneration) attempt = -1; // a reload woke it: the new settings get every retry
       }
       if (this.waiting[0] === message) this.waiting.shift();
     }

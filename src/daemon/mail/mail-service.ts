@@ -5,8 +5,8 @@ import type { MailSettings } from "../../config/model.ts";
 import type { Logger } from "../log.ts";
 import type { AlertState, MasterNow } from "./alert-message.ts";
 import { DEFAULT_DIGEST_ABOVE, DEFAULT_WINDOW_MS, MailAlerts, type MailAlertsOptions } from "./mail-alerts.ts";
-import { DEFAULT_QUEUE_OPTIONS, MailQueue, type MailStatus, type SendMail } from "./mail-queue.ts";
-import { smtpSender } from "./smtp-sender.ts";
+import { DEFAULT_QUEUE_OPTIONS, MailQueue, NO_MAIL_YET, type MailQueueOptions, type MailStatus } from "./mail-queue.ts";
+import { LazySmtp, loadSmtpModule, type LoadSmtp } from "./smtp-loader.ts";
 
 export interface MailRuntimeConfig {
   readonly settings: MailSettings;
@@ -47,10 +47,11 @@ export function mailEnabled(settings: MailSettings): boolean {
 }
 
 export class MailService {
+  /** Kept when mail is turned off, closed, so that `status` still shows what it counted. */
   private queue: MailQueue | undefined;
-  private send: SendMail | undefined;
   private alerts: MailAlerts | undefined;
   private config: MailRuntimeConfig | undefined;
+  private readonly smtp: LazySmtp;
   private readonly memberStates = new Map<string, AlertState>();
   private readonly groupStates = new Map<string, AlertState>();
 
@@ -58,27 +59,44 @@ export class MailService {
     config: MailRuntimeConfig | undefined,
     private readonly logger: Logger,
     private readonly masterOf: (instance: string) => MasterNow | undefined,
+    /** Tests hand in a loader that fails; the daemon loads smtp-sender.ts (vrrpd-mail.js when bundled). */
+    loadSmtp: LoadSmtp = loadSmtpModule,
   ) {
+    this.smtp = new LazySmtp(loadSmtp, logger);
     this.configure(config);
   }
 
-  /** A reload: a new server or new recipients apply to the next mail; queued mails are sent with the new ones. */
+  private get enabled(): boolean {
+    return this.alerts !== undefined;
+  }
+
+  /**
+   * A reload. New settings (server, sender, recipients, TLS, AUTH) apply to what is queued too, as a user who
+   * fixed a wrong server expects, and a mail waiting for its retry is tried at once (MailQueue.setSender). Mail
+   * turned off drops what waits, counted and logged. The counters survive both.
+   */
   configure(config: MailRuntimeConfig | undefined): void {
-    const settingsChanged = JSON.stringify(config?.settings) !== JSON.stringify(this.config?.settings);
+    const previous = this.config;
     this.config = config;
     if (config === undefined || !mailEnabled(config.settings)) {
+      if (!this.enabled) return;
+      // The open burst window becomes mail first, so that what is lost is counted as dropped, not forgotten.
+      this.alerts?.flush();
       this.alerts?.close();
-      this.queue?.close();
-      this.alerts = this.queue = this.send = undefined;
+      this.alerts = undefined;
+      this.queue?.close("mail turned off by a reload");
       return;
     }
-    if (this.queue === undefined || settingsChanged) {
-      this.queue?.close();
-      this.alerts?.close();
-      this.send = smtpSender(config.settings);
-      this.queue = new MailQueue(this.send, this.queueOptions(config), this.logger);
+    // Only where alerts can happen; settings kept just for test_mail load the client when it is asked for.
+    if (config.instances.length > 0 || Object.keys(config.groups).length > 0) this.smtp.preload();
+    const send = this.smtp.sender(config.settings);
+    if (this.alerts === undefined) {
+      this.queue = new MailQueue(send, this.queueOptions(config), this.logger, this.queue?.status());
       this.alerts = new MailAlerts(this.queue, this.alertOptions(config), this.masterOf);
-    } else this.alerts?.setOptions(this.alertOptions(config));
+      return;
+    }
+    if (JSON.stringify(config.settings) !== JSON.stringify(previous?.settings)) this.queue?.setSender(send, this.queueOptions(config));
+    this.alerts.setOptions(this.alertOptions(config));
   }
 
   onTransition(t: InstanceTransition): void {
@@ -107,13 +125,13 @@ export class MailService {
    */
   async sendTest(): Promise<TestMailResult> {
     const config = this.config;
-    const send = this.send;
-    if (config === undefined || send === undefined) return { sent: false, error: "no notification_email or no smtp_server in globals" };
+    if (config === undefined || !this.enabled) return { sent: false, error: "no notification_email or no smtp_server in globals" };
     const subject = `[${config.routerId}] VRRP test mail`;
     const text = ["=> vrrpd test mail <=", "", `Sent by ubus call vrrp test_mail at ${new Date().toISOString()}.`, `Alerts go to: ${config.settings.recipients.join(", ")}`].join("\n");
     const timeoutMs = this.queueOptions(config).attemptTimeoutMs;
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<string>((resolve) => (timer = setTimeout(() => resolve(`no answer within ${timeoutMs} ms`), timeoutMs)));
+    const send = this.smtp.sender(config.settings);
     const error = await Promise.race([send({ subject, text }).then(() => undefined, (e: unknown) => (e instanceof Error ? e.message : String(e))), deadline]);
     clearTimeout(timer);
     if (error !== undefined) {
@@ -125,8 +143,7 @@ export class MailService {
   }
 
   status(): MailServiceStatus {
-    const empty: MailStatus = { sent: 0, failedAttempts: 0, dropped: 0, queued: 0, lastError: null, lastErrorAtMs: null };
-    return { enabled: this.queue !== undefined, ...(this.queue?.status() ?? empty) };
+    return { enabled: this.enabled, ...(this.queue?.status() ?? NO_MAIL_YET) };
   }
 
   /** Sends what the open window holds and waits (bounded) for the queue; then stops retrying. */
@@ -134,13 +151,13 @@ export class MailService {
     this.alerts?.flush();
     await this.queue?.drain(Math.min(STOP_GRACE_MS, this.config?.settings.connectTimeoutMs ?? STOP_GRACE_MS));
     this.alerts?.close();
-    this.queue?.close();
+    this.queue?.close("vrrpd stopping");
   }
 
   /** A handing-off daemon: nothing is pending worth waiting for, and the successor takes over at once. */
   close(): void {
     this.alerts?.close();
-    this.queue?.close();
+    this.queue?.close("vrrpd handing off");
   }
 
   private alertOptions(config: MailRuntimeConfig): MailAlertsOptions {
@@ -152,7 +169,7 @@ export class MailService {
     };
   }
 
-  private queueOptions(config: MailRuntimeConfig) {
+  private queueOptions(config: MailRuntimeConfig): MailQueueOptions {
     return {
       maxQueued: config.maxQueued ?? DEFAULT_QUEUE_OPTIONS.maxQueued,
       retryDelaysMs: config.retryDelaysMs ?? DEFAULT_QUEUE_OPTIONS.retryDelaysMs,

@@ -1,7 +1,8 @@
 // track_script `type 'process'` (keepalived's vrrp_track_process): up while at least `quorum` processes named
 // `process_name` run, read from /proc without forking pidof. The name is matched against /proc/PID/comm (15
 // characters, as the kernel truncates it) and against argv[0]'s basename, so `dnsmasq` and `/usr/sbin/dnsmasq`
-// both count; with `param_match` the rest of the command line must contain that text too.
+// both count; with `param_match` the rest of the command line must contain that text too. `quorum_max` bounds the
+// count from above (keepalived: 0 means up only while none runs).
 import { readdir, readFile } from "node:fs/promises";
 import type { ProcessCheck } from "../../config/model.ts";
 import type { RunResult } from "../run-process.ts";
@@ -37,5 +38,7 @@ export async function runProcessCheck(check: ProcessCheck, timeoutMs: number): P
   clearTimeout(timer);
   if (found === undefined) return checkResult(false, `/proc not read within ${timeoutMs} ms`, true, started);
   const what = `${check.name}${check.paramMatch === undefined ? "" : ` with '${check.paramMatch}'`}`;
-  return checkResult(found >= check.quorum, `${found} ${what} running (need ${check.quorum})`, false, started);
+  const max = check.quorumMax;
+  const need = max === undefined ? `${check.quorum}` : max === check.quorum ? `exactly ${max}` : `${check.quorum}..${max}`;
+  return checkResult(found >= check.quorum && (max === undefined || found <= max), `${found} ${what} running (need ${need})`, false, started);
 }

@@ -82,3 +82,10 @@ export const EBADF = 9;
 export const CLOCK_MONOTONIC = 1;
 export const TFD_NONBLOCK = 0o4000;
 export const TFD_CLOEXEC = 0o2000000;
+
+// <linux/sched.h>, <linux/resource.h>: real-time scheduling (keepalived's vrrp_rt_priority) and its safety limit.
+export const SCHED_OTHER = 0;
+export const SCHED_RR = 2;
+/** OR'd into the policy: children (notify and track scripts) start with normal scheduling, not real-time. */
+export const SCHED_RESET_ON_FORK = 0x40000000;
+export const RLIMIT_RTTIME = 15;

@@ -14,6 +14,7 @@ export { LinkMonitor, type LinkChange, type MonitorEvent } from "./link-monitor.
 export { Rtnetlink, type NetlinkResult } from "./netlink.ts";
 export { PacketReceiver, PacketSender, type CapturedFrame } from "./packet-socket.ts";
 export { TimerFd } from "./timer-fd.ts";
+export { currentScheduling, setScheduling, type Scheduling } from "./realtime.ts";
 export { UnixDatagramSender } from "./unix-datagram.ts";
 export { primaryAddresses, type PrimaryAddresses } from "./rtnetlink-decode.ts";
 export type { AddressInfo, AddressSpec, LinkInfo, RouteSpec, RouteType, Scope } from "./rtnetlink-types.ts";

@@ -85,6 +85,20 @@ const c = {
   ifNameToIndex: lib.func("unsigned int if_nametoindex(const char *name)") as Fn<[string], number>,
   ifIndexToName: lib.func("char *if_indextoname(unsigned int index, _Out_ uint8_t *name)") as Fn<[number, Uint8Array], unknown>,
   strerror: lib.func("const char *strerror(int errnum)") as Fn<[number], string>,
+  // pthread_*, not sched_setscheduler(2): musl's sched_setscheduler() is a stub that returns ENOSYS (Linux applies
+  // the policy per thread, not per process as POSIX says), while pthread_setschedparam() makes the system call for
+  // the thread on glibc and musl alike. pthread_t is an unsigned long (glibc) or a pointer (musl): pointer-sized.
+  pthreadSelf: lib.func("uintptr_t pthread_self(void)") as Fn<[], number | bigint>,
+  pthreadSetschedparam: lib.func("int pthread_setschedparam(uintptr_t thread, int policy, const int *param)") as Fn<
+    [number | bigint, number, Int32Array],
+    number
+  >,
+  pthreadGetschedparam: lib.func("int pthread_getschedparam(uintptr_t thread, _Out_ int *policy, _Out_ int *param)") as Fn<
+    [number | bigint, Int32Array, Int32Array],
+    number
+  >,
+  // struct rlimit is two rlim_t: 64-bit on LP64 glibc and on musl (the only ABIs koffi ships vrrpd for; see LAYOUT).
+  setrlimit: lib.func("int setrlimit(int resource, const uint64_t *limits)") as Fn<[number, BigUint64Array], number>,
 };
 
 /** errno of the last call: koffi saves it right after each native call and restores it before returning to JS. */
@@ -191,6 +205,28 @@ export function timerfdCreate(clockId: number, flags: number): number {
 /** timerfd_settime(2) with a relative `struct itimerspec` the caller laid out; throws (EBADF only, in practice). */
 export function timerfdSettime(fd: number, itimerspec: Uint8Array): void {
   check("timerfd_settime", c.timerfdSettime(fd, 0, itimerspec, null));
+}
+
+/**
+ * The calling thread's scheduling policy and real-time priority (pthread_setschedparam(3)). The pthread functions
+ * return the error number instead of setting errno.
+ */
+export function setOwnScheduling(policy: number, priority: number): void {
+  const result = c.pthreadSetschedparam(c.pthreadSelf(), policy, Int32Array.of(priority));
+  if (result !== 0) throw new SyscallError("pthread_setschedparam", result, `policy ${policy} priority ${priority}`);
+}
+
+export function ownScheduling(): { policy: number; priority: number } {
+  const policy = new Int32Array(1);
+  const priority = new Int32Array(1);
+  const result = c.pthreadGetschedparam(c.pthreadSelf(), policy, priority);
+  if (result !== 0) throw new SyscallError("pthread_getschedparam", result);
+  return { policy: policy[0] ?? 0, priority: priority[0] ?? 0 };
+}
+
+/** setrlimit(2) with a soft and a hard limit (RLIM_INFINITY is 2^64 - 1). */
+export function setrlimit(resource: number, soft: bigint, hard: bigint): void {
+  check("setrlimit", c.setrlimit(resource, BigUint64Array.of(soft, hard)), `resource ${resource}`);
 }
 
 /** close(2) never throws: an fd that cannot be closed is reported, and retrying (even on EINTR) is wrong on Linux. */

@@ -8,10 +8,14 @@ import { runProcessCheck } from "../../../src/daemon/trackers/process-check.ts";
 describe("native process check", () => {
   it("counts processes by name and argument against the quorum", async () => {
     const marker = `${(300 + Math.random()).toFixed(6)}`; // an argument no other process has
-    const children: ChildProcess[] = [spawn("sleep", [marker]), spawn("/bin/sleep", [marker])];
+    const children: ChildProcess[] = [spawn("sleep", [marker]), spawn("/bin/sleep", [marker]), spawn("sleep", [marker])];
     try {
       await new Promise((r) => setTimeout(r, 100)); // exec'd
       const check = { name: "sleep", paramMatch: marker, quorum: 2 };
+      const three = await runProcessCheck({ ...check, quorumMax: 2 }, 2000);
+      assert.deepEqual([three.ok, three.stderrTail], [false, `3 sleep with '${marker}' running (need exactly 2)`]);
+      children[2]?.kill("SIGKILL");
+      await new Promise((r) => setTimeout(r, 100));
       const both = await runProcessCheck(check, 2000);
       assert.deepEqual([both.ok, both.stderrTail], [true, `2 sleep with '${marker}' running (need 2)`]);
       children[0]?.kill("SIGKILL");
@@ -19,6 +23,12 @@ describe("native process check", () => {
       const one = await runProcessCheck(check, 2000);
       assert.deepEqual([one.ok, one.stderrTail], [false, `1 sleep with '${marker}' running (need 2)`]);
       assert.equal((await runProcessCheck({ name: "no-such-process-vrrpd", quorum: 1 }, 2000)).ok, false);
+      // keepalived's quorum_max: more than that many is a failure; quorum_max 0 (quorum 0) passes while none runs.
+      const atMostOne = await runProcessCheck({ ...check, quorum: 1, quorumMax: 1 }, 2000);
+      assert.deepEqual([atMostOne.ok, atMostOne.stderrTail], [true, `1 sleep with '${marker}' running (need exactly 1)`]);
+      children[1]?.kill("SIGKILL");
+      await new Promise((r) => setTimeout(r, 100));
+      assert.equal((await runProcessCheck({ ...check, quorum: 0, quorumMax: 0 }, 2000)).ok, true);
     } finally {
       for (const c of children) c.kill("SIGKILL");
     }

@@ -2,7 +2,7 @@
  * The part of LuCI's browser API the vrrp views use, for rendering them in a headless browser without a
  * router: module loading as luci.js does it ('require' strings, factory function, instantiation), E(), a view
  * base class with LuCI's footer, form (Map, JSONMap, NamedSection, a plain GridSection; Value, ListValue, Flag,
- * DynamicList, MultiValue) with field validation shown at the field, rpc (rpc.js's requests and replies, from
+ * DynamicList, MultiValue, Button; depends()) with field validation shown at the field, rpc (rpc.js's requests and replies, from
  * luci-rpc.js, POSTed to uhttpd's /ubus endpoint of the test server with L.env.sessionid), an in-memory uci,
  * ui (modal, notifications, changes.apply) and poll. Markup and class names are LuCI's, so the views' own
  * classes and inline styles apply; harness.css gives it a bootstrap-like look.
@@ -133,6 +133,10 @@
 			if (uciData[conf] && uciData[conf][sid])
 				delete uciData[conf][sid][opt];
 		},
+		remove: function(conf, sid) {
+			if (uciData[conf])
+				delete uciData[conf][sid];
+		},
 		add: function(conf, type, name) {
 			var all = uciData[conf] = uciData[conf] || {}, sid = name || ('cfg' + Object.keys(all).length);
 			all[sid] = { '.name': sid, '.type': type, '.anonymous': !name, '.index': Object.keys(all).length };
@@ -140,6 +144,10 @@
 		},
 		save: function() {
 			return post('/uci-save', uciData);
+		},
+		/* uci.js changes(): what is saved but not applied; the test server stages nothing, so it answers {}. */
+		changes: function() {
+			return post('/uci-changes', {});
 		}
 	};
 
@@ -211,11 +219,24 @@
 		getUIElement: function(sid) {
 			return this.elems[sid] || null;
 		},
+		/* form.js depends(field, value): the field shows (and counts) only while `field` has `value`. */
+		depends: function(field, value) {
+			(this.deps = this.deps || []).push([ field, value ]);
+		},
+		isActive: function(sid) {
+			var self = this;
+			return !this.deps || this.deps.some(function(d) { return String(self.section.formvalue(sid, d[0])) === String(d[1]); });
+		},
 		/* Runs the validator and shows its message at the field, as LuCI marks an invalid field. */
 		triggerValidation: function(sid) {
 			var el = this.elems[sid];
 			if (!el)
 				return true;
+			if (!this.isActive(sid)) {
+				el.input.classList.remove('cbi-input-invalid');
+				dom.content(el.error, '');
+				return true;
+			}
 			var result = typeof this.validate === 'function' ? this.validate(sid, el.getValue()) : true;
 			var ok = result === true || result == null;
 			el.input.classList.toggle('cbi-input-invalid', !ok);
@@ -244,7 +265,7 @@
 			};
 			el.input.addEventListener('input', changed);
 			el.input.addEventListener('change', changed);
-			return E('div', { 'class': 'cbi-value', 'data-name': this.option, 'id': 'cbi-' + this.map.config + '-' + sid + '-' + this.option }, [
+			return el.row = E('div', { 'class': 'cbi-value', 'data-name': this.option, 'id': 'cbi-' + this.map.config + '-' + sid + '-' + this.option }, [
 				E('label', { 'class': 'cbi-value-title', 'for': id }, this.title),
 				E('div', { 'class': 'cbi-value-field' }, [
 					el.node,
@@ -285,6 +306,18 @@
 		widget: function(sid, value) {
 			var input = E('input', { 'type': 'text', 'class': 'cbi-input-text', 'value': [].concat(value || []).join(' ') });
 			return { input: input, node: input, getValue: function() { return input.value.split(/\s+/).filter(Boolean); }, setValue: function(v) { input.value = [].concat(v).join(' '); } };
+		}
+	});
+
+	/* form.js ButtonValue: a button that calls onclick(ev, section_id); it has no value of its own. */
+	var Button = AbstractValue.extend({
+		widget: function(sid) {
+			var self = this, button = E('button', {
+				'class': 'cbi-button cbi-button-' + (this.inputstyle || 'button'),
+				'disabled': this.readonly ? '' : null,
+				'click': ui.createHandlerFn(this, function(ev) { return self.onclick ? self.onclick(ev, sid) : null; })
+			}, this.inputtitle || this.title);
+			return { input: button, node: button, getValue: function() { return null; }, setValue: function() {} };
 		}
 	});
 
@@ -388,11 +421,26 @@
 		render: function() {
 			var self = this;
 			return Promise.resolve(this.load()).then(function() {
-				return E('div', { 'class': 'cbi-map', 'id': 'cbi-' + self.config }, [
+				var node = E('div', { 'class': 'cbi-map', 'id': 'cbi-' + self.config }, [
 					self.title ? E('h2', {}, self.title) : '',
 					self.description ? E('div', { 'class': 'cbi-map-descr' }, htmlFragment(self.description)) : '',
 					self.children.map(function(s) { return s.render(); })
 				]);
+				[ 'change', 'input' ].forEach(function(type) { node.addEventListener(type, function() { self.checkDepends(); }); });
+				self.checkDepends();
+				return node;
+			});
+		},
+		/* Shows the fields whose dependencies hold, hides the others (form.js Map.checkDepends). */
+		checkDepends: function() {
+			this.children.forEach(function(s) {
+				s.sectionIds().forEach(function(sid) {
+					s.children.forEach(function(o) {
+						var el = o.elems[sid];
+						if (el && el.row)
+							el.row.style.display = o.isActive(sid) ? '' : 'none';
+					});
+				});
 			});
 		},
 		/* Like form.Map#save: every field valid, then the callback; a refusal shows LuCI's "Save error". */
@@ -443,7 +491,8 @@
 		DynamicList: DynamicList,
 		MultiValue: DynamicList,
 		TextValue: Value,
-		DummyValue: Value
+		DummyValue: Value,
+		Button: Button
 	};
 
 	var widgets = { NetworkSelect: ListValue, DeviceSelect: Value };

@@ -189,6 +189,22 @@ var vrrpdConfig = (() => {
         luci: { tab: "general", widget: "Value", modalOnly: true }
       },
       {
+        name: "vrrp_rt_priority",
+        type: { kind: "integer", min: 0, max: 99 },
+        default: "10",
+        description: "Real-time priority of the daemon (SCHED_RR, 1-99; 0 = normal scheduling). Under CPU load a normally scheduled master can be starved past Master_Down_Interval and the backup takes over for nothing; at real-time priority it runs ahead of every normal process. Track and notify scripts still run at normal priority. Needs CAP_SYS_NICE (root has it).",
+        keepalived: "vrrp_rt_priority",
+        luci: { tab: "general", widget: "Value", modalOnly: true }
+      },
+      {
+        name: "vrrp_rlimit_rttime",
+        type: { kind: "integer", min: 2e5, max: 6e7 },
+        default: "2000000",
+        description: "Microseconds of CPU the daemon may use at real-time priority without blocking (RLIMIT_RTTIME): at half of it the kernel warns (logged), at all of it the kernel kills the daemon and procd or systemd restarts it, so a runaway loop cannot freeze the router. keepalived's default (10000) is too short for node's garbage collector and a reload.",
+        keepalived: "vrrp_rlimit_rttime",
+        luci: { tab: "general", widget: "Value", modalOnly: true }
+      },
+      {
         name: "vrrp_version",
         type: { kind: "integer", min: 2, max: 3 },
         default: "2",
@@ -647,7 +663,7 @@ var vrrpdConfig = (() => {
   };
 
   // src/config/schema/track-script.ts
-  var TRACK_TYPES = ["script", "http", "ping", "tcp", "process"];
+  var TRACK_TYPES = ["script", "http", "ping", "tcp", "process", "file"];
   var TRACK_SCRIPT = {
     type: "track_script",
     description: "A health check: a command (exit status 0 is success) or a native check vrrpd runs itself (`type`). Instances refer to it by section name.",
@@ -658,7 +674,7 @@ var vrrpdConfig = (() => {
         name: "type",
         type: { kind: "enum", values: TRACK_TYPES },
         default: "script",
-        description: "`script`: run `script`. `http`: request `url` (http:// or https://) and expect `status_code` (and the body's `digest`), without forking a curl. `ping`: one ICMP/ICMPv6 echo to each `host` per run (a raw socket, no ping forked), up when `reliability` of them answer. `tcp`: connect to `port` on each `host` (keepalived's TCP_CHECK, `nc -z`), up when `reliability` of them accept. `process`: up while at least `quorum` processes named `process_name` run (read from /proc, no pidof). A check still unanswered at `timeout` is cut and counts as a failure.",
+        description: "`script`: run `script`. `http`: request `url` (http:// or https://) and expect `status_code` (and the body's `digest`), without forking a curl. `ping`: one ICMP/ICMPv6 echo to each `host` per run (a raw socket, no ping forked), up when `reliability` of them answer. `tcp`: connect to `port` on each `host` (keepalived's TCP_CHECK, `nc -z`), up when `reliability` of them accept. `process`: up while at least `quorum` processes named `process_name` run (read from /proc, no pidof). `file` (keepalived's track_file): a number read from `file`, multiplied by the weight, moves the priority (see `weight`). A check still unanswered at `timeout` is cut and counts as a failure.",
         luci: { tab: "general", widget: "ListValue" }
       },
       {
@@ -720,6 +736,36 @@ var vrrpdConfig = (() => {
         luci: { tab: "general", widget: "Value", modalOnly: true }
       },
       {
+        name: "quorum_max",
+        type: { kind: "integer", min: 0, max: 65535 },
+        defaultNote: "unlimited",
+        description: "`type 'process'`: fail when more than this many such processes run. 0 means up only while none runs (`quorum` is then ignored).",
+        keepalived: "vrrp_track_process quorum_max",
+        luci: { tab: "general", widget: "Value", modalOnly: true }
+      },
+      {
+        name: "file",
+        type: { kind: "string", maxBytes: 4096, pattern: "^/\\S*$", patternHint: "an absolute path" },
+        description: "`type 'file'`: the file whose number is read, when it changes and every `interval` (as C's strtol reads it: decimal, 0x hex or 0 octal, text after the number ignored). A missing, empty or unreadable file, or one without a number, counts as 0; a number beyond ±2147483648 is ignored (the last value stays). Write it atomically (a temporary file renamed over it): a half-written file is read as it is. Required with that type.",
+        keepalived: "track_file file",
+        luci: { tab: "general", widget: "Value", modalOnly: true, placeholder: "/run/vrrp/weight" }
+      },
+      {
+        name: "init_file",
+        type: { kind: "integer", min: -254, max: 254 },
+        description: "`type 'file'`: when the daemon starts (not on a reload) and `file` does not exist, create it with this value.",
+        keepalived: "track_file init_file VALUE",
+        luci: { tab: "general", widget: "Value", modalOnly: true }
+      },
+      {
+        name: "init_file_overwrite",
+        type: { kind: "bool" },
+        default: "0",
+        description: "`type 'file'` with `init_file`: write the value at start even when the file exists (a regular file only).",
+        keepalived: "track_file init_file VALUE overwrite",
+        luci: { tab: "general", widget: "Flag", modalOnly: true }
+      },
+      {
         name: "port",
         type: { kind: "integer", min: 1, max: 65535 },
         description: "`type 'tcp'`: the TCP port to connect to. Required with that type.",
@@ -759,8 +805,8 @@ var vrrpdConfig = (() => {
       {
         name: "weight",
         type: { kind: "integer", min: -253, max: 253 },
-        default: "0",
-        description: "Default weight where an instance lists the script without one: 0 = fault while down, N > 0 adds while up, N < 0 subtracts while down.",
+        defaultNote: "`0`; `1` with `type 'file'` (keepalived's defaults)",
+        description: "Default weight where an instance lists the script without one: 0 = fault while down, N > 0 adds while up, N < 0 subtracts while down. With `type 'file'` (keepalived's track_file) the priority moves by the file's value × weight instead, at most +253, and a result of -254 or below is a fault; weight 0 there means fault while the value is not 0.",
         keepalived: "weight",
         luci: { tab: "general", widget: "Value" }
       },
@@ -768,7 +814,7 @@ var vrrpdConfig = (() => {
         name: "reverse",
         type: { kind: "bool" },
         default: "0",
-        description: "Swap up and down for the weight rules (keepalived's `weight N reverse`).",
+        description: "Swap up and down for the weight rules (keepalived's `weight N reverse`); with `type 'file'`, subtract value × weight instead of adding it (weight 0: fault while the value is 0).",
         keepalived: "weight N reverse",
         luci: { tab: "general", widget: "Flag", modalOnly: true }
       },
@@ -1274,8 +1320,15 @@ var vrrpdConfig = (() => {
     const spec = requireOptionSpec(type, name);
     if (spec.inherit !== void 0) return effective(globals, "globals", spec.inherit, globals);
     if (spec.default === void 0) return void 0;
-    const parsed = parseValue(spec.type, spec.default);
+    return defaultOf(spec, spec.default, type, name);
+  }
+  var parsedDefaults = /* @__PURE__ */ new WeakMap();
+  function defaultOf(spec, text, type, name) {
+    const cached = parsedDefaults.get(spec);
+    if (cached !== void 0) return cached;
+    const parsed = parseValue(spec.type, text);
     if (!parsed.ok) throw new Error(`schema: default of ${type}.${name} does not parse: ${parsed.error}`);
+    if (typeof parsed.value !== "object") parsedDefaults.set(spec, parsed.value);
     return parsed.value;
   }
   function effectiveNumber(section, type, name, globals) {
@@ -1323,6 +1376,8 @@ var vrrpdConfig = (() => {
       controlSocket: str("control_socket")
     }), scriptUser === void 0 ? {} : { scriptUser }), scriptGroup === void 0 ? {} : { scriptGroup }), {
       enableScriptSecurity: bool("enable_script_security"),
+      rtPriority: num("vrrp_rt_priority"),
+      rlimitRttimeUs: num("vrrp_rlimit_rttime"),
       vrrpVersion: num("vrrp_version") === 3 ? 3 : 2,
       v3ChecksumAsV2: bool("v3_checksum_as_v2"),
       multicastGroup4: str("vrrp_mcast_group4"),
@@ -1419,29 +1474,50 @@ var vrrpdConfig = (() => {
   var rank = (f) => f.severity === "error" ? 0 : 1;
 
   // src/config/suggest.ts
-  function editDistance(a, b) {
-    var _a, _b, _c, _d;
-    let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-    for (let i = 1; i <= a.length; i++) {
-      const row = [i];
-      for (let j = 1; j <= b.length; j++) {
-        const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-        row.push(Math.min(((_a = prev[j]) != null ? _a : 0) + 1, ((_b = row[j - 1]) != null ? _b : 0) + 1, ((_c = prev[j - 1]) != null ? _c : 0) + cost));
-      }
-      prev = row;
+  var previousRow = new Int32Array(64);
+  var currentRow = new Int32Array(64);
+  function boundedDistance(a, b, limit) {
+    var _a, _b, _c, _d, _e;
+    if (Math.abs(a.length - b.length) > limit) return limit + 1;
+    if (b.length + 1 > previousRow.length) {
+      previousRow = new Int32Array(2 * (b.length + 1));
+      currentRow = new Int32Array(2 * (b.length + 1));
     }
-    return (_d = prev[b.length]) != null ? _d : 0;
+    const over = limit + 1;
+    let prev = previousRow;
+    let row = currentRow;
+    for (let j = 0; j <= b.length; j++) prev[j] = j <= limit ? j : over;
+    for (let i = 1; i <= a.length; i++) {
+      const from = Math.max(1, i - limit);
+      const to = Math.min(b.length, i + limit);
+      row[0] = i <= limit ? i : over;
+      if (from > 1) row[from - 1] = over;
+      let rowMin = (_a = row[0]) != null ? _a : over;
+      const ai = a.charCodeAt(i - 1);
+      for (let j = from; j <= to; j++) {
+        const cost = ai === b.charCodeAt(j - 1) ? 0 : 1;
+        const d = Math.min(((_b = prev[j]) != null ? _b : over) + 1, ((_c = row[j - 1]) != null ? _c : over) + 1, ((_d = prev[j - 1]) != null ? _d : over) + cost, over);
+        row[j] = d;
+        if (d < rowMin) rowMin = d;
+      }
+      if (to < b.length) row[to + 1] = over;
+      if (rowMin > limit) return over;
+      [prev, row] = [row, prev];
+    }
+    return Math.min((_e = prev[b.length]) != null ? _e : over, over);
   }
   function closest(word, candidates) {
     const limit = Math.min(3, Math.max(1, Math.floor(word.length / 3)));
+    const lower = word.toLowerCase();
     let best;
     let bestDistance = limit + 1;
     for (const candidate of candidates) {
       if (Math.abs(candidate.length - word.length) > limit) continue;
-      const d = editDistance(word.toLowerCase(), candidate.toLowerCase());
+      const d = boundedDistance(lower, candidate.toLowerCase(), bestDistance - 1);
       if (d < bestDistance) {
         best = candidate;
         bestDistance = d;
+        if (d === 0) break;
       }
     }
     return best;
@@ -1880,7 +1956,7 @@ var vrrpdConfig = (() => {
 
   // src/config/build/track-script.ts
   function buildTrackScript(s, globals, findings) {
-    var _a, _b, _c, _d, _e;
+    var _a, _b, _c, _d, _e, _f;
     const type = (_a = stringOf(s, "type")) != null ? _a : "script";
     const needed = (_b = NEEDED[type]) != null ? _b : "script";
     const value = stringOf(s, needed);
@@ -1891,7 +1967,9 @@ var vrrpdConfig = (() => {
     const http = type === "http" ? httpCheckOf(s, value) : void 0;
     const ping = type === "ping" ? pingCheckOf(s, findings) : void 0;
     if (type === "ping" && ping === void 0) return void 0;
-    const process = type === "process" ? processCheckOf(s, value) : void 0;
+    const process = type === "process" ? processCheckOf(s, value, findings) : void 0;
+    if (type === "process" && process === void 0) return void 0;
+    const file = type === "file" ? fileCheckOf(s, value) : void 0;
     const tcp = type === "tcp" ? tcpCheckOf(s, findings) : void 0;
     if (type === "tcp" && tcp === void 0) return void 0;
     const script = type === "script" ? value : "";
@@ -1903,14 +1981,14 @@ var vrrpdConfig = (() => {
     }
     const [user, group] = words((_d = stringOf(s, "user")) != null ? _d : "");
     const who = user === void 0 ? { user: globals.scriptUser, group: globals.scriptGroup } : { user, group };
-    return __spreadProps(__spreadValues(__spreadValues(__spreadProps(__spreadValues(__spreadValues(__spreadValues(__spreadValues({
+    return __spreadProps(__spreadValues(__spreadValues(__spreadProps(__spreadValues(__spreadValues(__spreadValues(__spreadValues(__spreadValues({
       name: s.name,
       script
-    }, http === void 0 ? {} : { http }), ping === void 0 ? {} : { ping }), tcp === void 0 ? {} : { tcp }), process === void 0 ? {} : { process }), {
+    }, http === void 0 ? {} : { http }), ping === void 0 ? {} : { ping }), tcp === void 0 ? {} : { tcp }), process === void 0 ? {} : { process }), file === void 0 ? {} : { file }), {
       intervalMs,
       timeoutMs,
-      weight: n("weight"),
-      reverse: (_e = boolOf(s, "reverse")) != null ? _e : false,
+      weight: (_e = numberOf(s, "weight")) != null ? _e : type === "file" ? 1 : 0,
+      reverse: (_f = boolOf(s, "reverse")) != null ? _f : false,
       rise: n("rise"),
       fall: n("fall")
     }), who.user === void 0 ? {} : { user: who.user }), who.group === void 0 ? {} : { group: who.group }), {
@@ -1928,10 +2006,20 @@ var vrrpdConfig = (() => {
       tlsVerify: effectiveBool(s, "track_script", "tls_verify", void 0)
     });
   }
-  var NEEDED = { script: "script", http: "url", ping: "host", tcp: "host", process: "process_name" };
-  function processCheckOf(s, name) {
+  var NEEDED = { script: "script", http: "url", ping: "host", tcp: "host", process: "process_name", file: "file" };
+  function fileCheckOf(s, path) {
+    const initValue = numberOf(s, "init_file");
+    return __spreadProps(__spreadValues({ path }, initValue === void 0 ? {} : { initValue }), { initOverwrite: effectiveBool(s, "track_script", "init_file_overwrite", void 0) });
+  }
+  function processCheckOf(s, name, findings) {
     const paramMatch = stringOf(s, "param_match");
-    return __spreadProps(__spreadValues({ name }, paramMatch === void 0 ? {} : { paramMatch }), { quorum: effectiveNumber(s, "track_script", "quorum", void 0) });
+    const quorumMax = numberOf(s, "quorum_max");
+    const quorum = effectiveNumber(s, "track_script", "quorum", void 0);
+    if (quorumMax !== void 0 && quorumMax !== 0 && quorumMax < quorum) {
+      findings.error(placeOf(s, "quorum_max"), `quorum_max ${quorumMax} is less than quorum ${quorum}: the check could never pass`);
+      return void 0;
+    }
+    return __spreadValues(__spreadProps(__spreadValues({ name }, paramMatch === void 0 ? {} : { paramMatch }), { quorum: quorumMax === 0 ? 0 : quorum }), quorumMax === void 0 ? {} : { quorumMax });
   }
   function tcpCheckOf(s, findings) {
     const port = numberOf(s, "port");

@@ -1,15 +1,21 @@
 'use strict';
 'require baseclass';
 'require vrrp.config-check as check';
+'require vrrp.wizard-internet as internet';
 
 /*
  * The gateway failover wizard without DOM or uci: plain functions that test/luci/wizard-logic.test.ts runs in
  * node. The setup is the split-pool pattern: two routers share one virtual IP (VIP) on the LAN, DHCP hands
  * that VIP out as gateway (option 3) and DNS server (option 6), and both routers serve DHCP all the time, each
- * from its own half of the pool, so nothing has to change when the VIP moves.
+ * from its own half of the pool, so nothing has to change when the VIP moves. The internet check (a ping
+ * track_script) is in vrrp/wizard-internet.js.
  */
 
-/* Priorities per role. 150 and 100 leave room for one tracked uplink: 150 - 60 = 90 is below 100. */
+/*
+ * Priorities per role. 150 and 100 leave room for one tracked uplink: 150 - 60 = 90 is below 100. The internet
+ * check weighs the same, so either failure hands over, and of two routers that both lost the internet the one
+ * with the higher priority keeps the gateway (weight 0 would put both in Fault: no gateway for the LAN at all).
+ */
 var ROLES = {
 	primary: { priority: 150, other: 'secondary' },
 	secondary: { priority: 100, other: 'primary' }
@@ -285,6 +291,7 @@ function plan(input, ctx) {
 		if (results[k] !== true)
 			errors[k] = results[k];
 	});
+	Object.assign(errors, internet.errors(input.internet));
 	if (Object.keys(errors).length)
 		return { errors: errors };
 
@@ -294,7 +301,9 @@ function plan(input, ctx) {
 	    vrid = String(input.vrid).trim(),
 	    peer = input.peer ? String(input.peer).trim() : '',
 	    vip = String(input.vip).trim(),
-	    self = formatIPv4(lan.address);
+	    self = formatIPv4(lan.address),
+	    ping = internet.plan(input.internet, UPLINK_WEIGHT),
+	    existing = ctx.instance || {};
 	return {
 		errors: null,
 		vrrp: {
@@ -303,9 +312,12 @@ function plan(input, ctx) {
 			lists: {
 				virtual_ipaddress: [ vip + '/' + lan.prefix ],
 				unicast_peer: peer ? [ peer ] : null,
-				track_interface: trackInterfaces(ctx.instance && ctx.instance.track_interface, input.uplink)
+				track_interface: trackInterfaces(existing.track_interface, input.uplink),
+				track_script: internet.trackScripts(existing.track_script, ping)
 			}
 		},
+		/* the internet check's track_script, or null: it is off */
+		internet: ping,
 		dhcp: {
 			section: dhcpSection,
 			create: !ctx.dhcpSection,
@@ -314,7 +326,7 @@ function plan(input, ctx) {
 		},
 		dnsmasq: input.authoritativeOff ? { authoritative: '0' } : null,
 		/* the existing instance's track scripts also move the priority: the page names them */
-		kept: list(ctx.instance && ctx.instance.track_script).map(function(t) { return 'track_script ' + t; }),
+		kept: internet.keptScripts(existing.track_script).map(function(t) { return 'track_script ' + t; }),
 		/* what the other router's wizard needs, in the same terms */
 		other: {
 			network: lan.name,
@@ -324,6 +336,7 @@ function plan(input, ctx) {
 			vrid: vrid,
 			peer: peer ? self : '',
 			uplink: input.uplink || '',
+			internet: ping,
 			pool: { start: +peerPool.start, limit: +peerPool.limit },
 			peerPool: { start: +pool.start, limit: +pool.limit },
 			avoid: [ self, vip ]
@@ -346,6 +359,7 @@ function applyPlan(uci, p) {
 		else
 			uci.unset('vrrp', p.vrrp.section, k);
 	});
+	internet.apply(uci, p.internet);
 	if (p.dhcp.create || !uci.get('dhcp', p.dhcp.section))
 		uci.add('dhcp', 'dhcp', p.dhcp.section);
 	Object.keys(p.dhcp.set).forEach(function(k) { uci.set('dhcp', p.dhcp.section, k, p.dhcp.set[k]); });
@@ -366,6 +380,7 @@ function peerInstructions(p) {
 		[ _('Virtual router ID (VRID)'), o.vrid ],
 		[ _('Other router\'s address'), o.peer || _('(empty: multicast)') ],
 		[ _('Hand over when this network is down'), o.uplink || _('(none)') ],
+		[ _('Hand over when the internet is unreachable'), internet.instruction(o.internet) ],
 		[ _('DHCP pool start / size'), o.pool.start + ' / ' + o.pool.limit ],
 		[ _('Other router\'s pool start / size'), o.peerPool.start + ' / ' + o.peerPool.limit ]
 	];
@@ -398,6 +413,7 @@ function peerCommands(p) {
 	[ '3,', '6,' ].forEach(function(code) {
 		c.push("uci -q del_list " + dhcp + ".dhcp_option='" + code + o.vip + "'", "uci add_list " + dhcp + ".dhcp_option='" + code + o.vip + "'");
 	});
+	c.push.apply(c, internet.commands(o.internet, inst));
 	if (p.dnsmasq)
 		c.push("uci set dhcp.@dnsmasq[0].authoritative='0'");
 	c.push("uci commit vrrp; uci commit dhcp");
