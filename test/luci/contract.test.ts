@@ -67,6 +67,14 @@ describe("the views call the daemon's ubus object as the contract defines it", (
   });
 });
 
+test("a tracked object in words: its state, or a track_file's value; the delta or the fault", () => {
+  const Model = createLuciEnv().load("vrrp/status-model") as new () => { trackedText(t: Record<string, unknown>): string };
+  const model = new Model();
+  assert.equal(model.trackedText({ type: "script", name: "chk_uplink", state: "down", delta: -50, fault: false }), "script chk_uplink down: -50");
+  assert.equal(model.trackedText({ type: "script", name: "load", state: "up", value: 6, delta: -60, fault: false }), "script load value 6: -60");
+  assert.equal(model.trackedText({ type: "script", name: "load", state: "down", value: -254, delta: 0, fault: true }), "script load value -254: fault");
+});
+
 describe("ACL: what the views call, nothing more", () => {
   const acl = LUCI_ACL["luci-app-vrrp"];
   const used = [...new Set(declaredCalls().map((c) => c.method))].sort();

@@ -100,9 +100,9 @@ function signed(n) {
 	return n > 0 ? '+' + n : String(n);
 }
 
-/* What a tracked object does now, in words: "script chk_uplink down: -50". */
+/* What a tracked object does now, in words: "script chk_uplink down: -50", "script load value 6: -60" (a file's number). */
 function trackedText(t) {
-	var what = t.type + ' ' + t.name + ' ' + t.state;
+	var what = t.type + ' ' + t.name + ' ' + (t.value != null ? _('value') + ' ' + t.value : t.state);
 	if (t.fault)
 		return what + ': ' + _('fault');
 	return t.delta !== 0 ? what + ': ' + signed(t.delta) : what;
