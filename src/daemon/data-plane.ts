@@ -4,7 +4,11 @@ import type { IpFamily } from "../vrrp/advertisement.ts";
 import type { LinkState } from "../vrrp/engine.ts";
 import type { ReceivedPacket } from "../vrrp/io.ts";
 import type { VirtualAddress, VirtualRoute } from "../vrrp/model.ts";
+import type { GlobalsConfig } from "../config/model.ts";
 import type { OneShotTimerFactory } from "./deadline-timer.ts";
+
+/** What the daemon asks of the kernel's scheduler: the two globals, as the configuration reads them. */
+export type SchedulingWanted = Pick<GlobalsConfig, "rtPriority" | "rlimitRttimeUs">;
 
 export interface OutgoingAdvert {
   readonly interface: string;
@@ -43,5 +47,5 @@ export interface DataPlane {
   /** A timer finer than libuv's whole milliseconds, for the protocol deadlines (absent: setTimeout is used). */
   readonly preciseTimer?: OneShotTimerFactory;
   /** The daemon thread's scheduling (globals vrrp_rt_priority, vrrp_rlimit_rttime); throws when refused. */
-  readonly setScheduling?: (wanted: { readonly rtPriority: number; readonly rlimitRttimeUs: number }) => void;
+  readonly setScheduling?: (wanted: SchedulingWanted) => void;
 }

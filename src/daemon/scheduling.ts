@@ -2,13 +2,10 @@
 // and again when a reload changes it. Start-up (reading the config, rehearsing a failover) stays at normal
 // priority, so its CPU burst neither counts against RLIMIT_RTTIME nor holds the CPU from the rest of the boot.
 // Refused (no CAP_SYS_NICE, systemd's RestrictRealtime=, a container): one warning, and the daemon runs as before.
-import type { DataPlane } from "./data-plane.ts";
+import type { DataPlane, SchedulingWanted } from "./data-plane.ts";
 import type { Logger } from "./log.ts";
 
-export interface SchedulingWanted {
-  readonly rtPriority: number;
-  readonly rlimitRttimeUs: number;
-}
+export type { SchedulingWanted } from "./data-plane.ts";
 
 export class DaemonScheduling {
   private applied: SchedulingWanted | undefined;

@@ -26,7 +26,7 @@ export function setScheduling(wanted: Scheduling): void {
   setOwnScheduling(SCHED_RR | SCHED_RESET_ON_FORK, wanted.rtPriority);
 }
 
-/** The thread's policy now, as the kernel reports it: for the status output and the tests. */
+/** The thread's policy now, as the kernel reports it (test/platform/realtime.test.ts checks setScheduling with it). */
 export function currentScheduling(): { readonly realtime: boolean; readonly priority: number } {
   const { policy, priority } = ownScheduling();
   return { realtime: (policy & ~SCHED_RESET_ON_FORK) === SCHED_RR, priority };
