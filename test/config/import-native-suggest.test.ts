@@ -16,6 +16,8 @@ describe("native check suggestions", () => {
     assert.equal(nativePingSuggestion("ping -c 1 -W 1 198.51.100.1"), "option type 'ping', list host '198.51.100.1'");
     assert.equal(nativePingSuggestion("/bin/ping6 -q 2001:db8::1"), "option type 'ping', list host '2001:db8::1'");
     assert.equal(nativePingSuggestion("ping -c1 gateway.example.com"), undefined);
+    // A host name of hex letters only is still a name: suggesting `list host 'cafe'` would be refused by the schema.
+    assert.equal(nativePingSuggestion("ping -c 1 cafe"), undefined);
     assert.equal(nativePingSuggestion("ping -c 1 198.51.100.1 && ping -c 1 198.51.100.2"), undefined);
   });
 

@@ -2,17 +2,26 @@
 // the same test without forking a process every interval. The import keeps the script as written and says how
 // to switch, because the two differ at the edges (curl without -f is up on any status; the native check wants
 // status_code, 200 by default).
+import { parseIpAddress, words } from "../values/scalar.ts";
 
 /** Options of curl/wget that take a value (so the next word is not the URL). */
 const WITH_VALUE = new Set(["-o", "-O", "-m", "--max-time", "--connect-timeout", "-T", "--timeout", "-t", "--tries", "-w", "--write-out", "-A", "--user-agent"]);
 const INSECURE = new Set(["-k", "--insecure", "--no-check-certificate"]);
 
+/**
+ * The words of `command` when it runs one of `tools` with no shell logic around it (pipes, lists, redirections
+ * other than to /dev/null, substitutions): a command the native check can replace. The tool's own name is words[0].
+ */
+function plainCommand(command: string, tools: readonly string[]): string[] | undefined {
+  if (/[|;&<>$`(){}]/.test(command.replace(/\s\/dev\/null\b/g, ""))) return undefined; // shell logic: keep the script
+  const all = words(command);
+  return tools.includes(all[0]?.split("/").pop() ?? "") ? all : undefined;
+}
+
 /** The UCI lines of the equivalent native check, or undefined when the command is more than one plain fetch. */
 export function nativeHttpSuggestion(command: string): string | undefined {
-  if (/[|;&<>$`(){}]/.test(command.replace(/\s\/dev\/null\b/g, ""))) return undefined; // shell logic: keep the script
-  const words = command.trim().split(/\s+/);
-  const tool = (words[0] ?? "").split("/").pop();
-  if (tool !== "curl" && tool !== "wget") return undefined;
+  const words = plainCommand(command, ["curl", "wget"]);
+  if (words === undefined) return undefined;
   let url: string | undefined;
   let insecure = false;
   for (let i = 1; i < words.length; i++) {
@@ -30,16 +39,15 @@ export function nativeHttpSuggestion(command: string): string | undefined {
 
 /** `ping [-c N] [-W N] [-q] HOST`: the same as `type 'ping'` with that host. */
 export function nativePingSuggestion(command: string): string | undefined {
-  if (/[|;&<>$`(){}]/.test(command.replace(/\s\/dev\/null\b/g, ""))) return undefined;
-  const words = command.trim().split(/\s+/);
-  const tool = (words[0] ?? "").split("/").pop();
-  if (tool !== "ping" && tool !== "ping6") return undefined;
+  const words = plainCommand(command, ["ping", "ping6"]);
+  if (words === undefined) return undefined;
   let host: string | undefined;
   for (let i = 1; i < words.length; i++) {
     const w = words[i] ?? "";
     if (["-c", "-W", "-w", "-i", "-s", "-I"].includes(w)) i++;
     else if (w.startsWith("-")) continue;
-    else if (host !== undefined || !/^[0-9a-fA-F.:]+$/.test(w)) return undefined;
+    // An address only: `type 'ping'` takes no host names (and `ping cafe` is one, for all its hex letters).
+    else if (host !== undefined || !parseIpAddress(w).ok) return undefined;
     else host = w;
   }
   return host === undefined ? undefined : `option type 'ping', list host '${host}'`;
