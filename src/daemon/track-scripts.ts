@@ -73,7 +73,8 @@ class Tracker {
   readAgain = false;
 
   constructor(readonly spec: TrackScriptSpec) {
-    this.health = new ScriptHealth(spec.rise, spec.fall, spec.initFail);
+    // A file check has no runs to count: rise, fall and init_fail are a script's (its value is unknown until read).
+    this.health = new ScriptHealth(spec.rise, spec.fall, spec.file === undefined && spec.initFail);
   }
 }
 

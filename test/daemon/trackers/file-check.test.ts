@@ -84,6 +84,24 @@ describe("a file tracker", () => {
     }
   });
 
+  it("init_fail does not apply to a file: nothing is reported before the first read, and its value is what counts", async () => {
+    const path = join(dir, "init-fail");
+    writeFileSync(path, "2\n");
+    const readings: TrackReading[] = [];
+    const scripts = new TrackScripts(
+      [{ name: "f", script: "", intervalMs: 60_000, timeoutMs: 60_000, rise: 1, fall: 1, initFail: true, file: { path, initOverwrite: false } }],
+      (_name, reading) => readings.push(reading),
+      createLogger("error", () => undefined),
+    );
+    scripts.start(true);
+    try {
+      for (let i = 0; i < 100 && readings.length < 1; i++) await wait(10);
+      assert.deepEqual(readings, [2], "no 'down' from init_fail ahead of the value");
+    } finally {
+      scripts.stop();
+    }
+  });
+
   it("reports each new value, sees a change through the watch long before the interval, and counts as unknown before", async () => {
     const path = join(dir, "watched");
     writeFileSync(path, "1\n");
