@@ -2,7 +2,6 @@
 // OpenWrt the ubus object and netifd. ubus is optional and never on the failover path: the protocol runs the
 // same whether ubusd is up, restarting or absent.
 import { existsSync } from "node:fs";
-import { dirname, join } from "node:path";
 import type { DaemonConfig } from "../config/model.ts";
 import { DEFAULT_UBUS_SOCKETS, UbusConnection } from "../ubus/connection.ts";
 import { configFacts, VrrpApi, type ReloadResult } from "./api.ts";
@@ -14,7 +13,7 @@ import type { DataPlane } from "./data-plane.ts";
 import { formatFindings, loadConfig } from "./load-config.ts";
 import type { Logger } from "./log.ts";
 import { NetifdInterfaces, StaticInterfaces, type InterfaceInfo, type InterfaceResolver } from "./netifd.ts";
-import { heldAddressesPath } from "./paths.ts";
+import { handoffRecordPath, heldAddressesPath } from "./paths.ts";
 import { Runtime, type RuntimeConfig, type RuntimeStatus, type StateEvent } from "./runtime.ts";
 import { toRuntimeConfig, type RuntimePaths } from "./runtime-config.ts";
 import { DaemonScheduling } from "./scheduling.ts";
@@ -173,9 +172,8 @@ export class Daemon {
     return this.options.controlSocket ?? DEFAULT_CONTROL_SOCKET;
   }
 
-  /** Beside the control socket: a runtime directory (tmpfs) only root writes, gone at reboot. */
   private get handoffPath(): string {
-    return join(dirname(this.controlSocketPath), "handoff.json");
+    return handoffRecordPath(this.controlSocketPath);
   }
 
   /** Ask netifd for every logical network the config names, and watch them. */

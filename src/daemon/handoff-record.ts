@@ -43,11 +43,15 @@ export function handedOff(config: InstanceConfig): HandedOffInstance {
   };
 }
 
-/** Written whole or not at all (rename), readable only by root: it names the instances and their addresses. */
-export function writeHandoffRecord(path: string, record: HandoffRecord): void {
+/** A record file written whole or not at all (rename), readable only by root: records name instances and addresses. */
+export function writeFileAtomic(path: string, text: string): void {
   const temporary = `${path}.tmp`;
-  writeFileSync(temporary, JSON.stringify(record), { mode: 0o600 });
+  writeFileSync(temporary, text, { mode: 0o600 });
   renameSync(temporary, path);
+}
+
+export function writeHandoffRecord(path: string, record: HandoffRecord): void {
+  writeFileAtomic(path, JSON.stringify(record));
 }
 
 export interface ResumeDecision {

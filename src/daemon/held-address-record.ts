@@ -11,7 +11,8 @@
 // Written whole or not at all (rename), readable only by root, removed when nothing is held. Addresses of an
 // instance with virtual routes are not listed: the wrapper cannot remove routes, and the daemon removes an
 // instance's stale routes together with its stale addresses, which it finds only if they are still there.
-import { renameSync, rmSync, writeFileSync } from "node:fs";
+import { rmSync } from "node:fs";
+import { writeFileAtomic } from "./handoff-record.ts";
 import type { Logger } from "./log.ts";
 import type { AddressChange } from "./runtime.ts";
 
@@ -61,9 +62,7 @@ export class HeldAddressRecord {
         rmSync(this.path, { force: true });
         return;
       }
-      const temporary = `${this.path}.tmp`;
-      writeFileSync(temporary, [`${HELD_ADDRESSES_FORMAT} ${this.configPath}`, ...this.lines, ""].join("\n"), { mode: 0o600 });
-      renameSync(temporary, this.path);
+      writeFileAtomic(this.path, [`${HELD_ADDRESSES_FORMAT} ${this.configPath}`, ...this.lines, ""].join("\n"));
       this.failed = false;
     } catch (error) {
       if (this.failed) return; // said once until a write succeeds again

@@ -44,3 +44,12 @@ export function describeDefault(paths: PlatformPaths): string {
 export function heldAddressesPath(controlSocket: string): string {
   return `${controlSocket.replace(/\.sock$/, "")}.held-addresses`;
 }
+
+/**
+ * The hand-off record (handoff-record.ts), named after the control socket the same way
+ * (/run/vrrpd/control.handoff.json): one daemon's planned restart must not stop the wrapper from cleaning up after
+ * another daemon's crash in the same directory, nor hand its instances to that daemon's successor.
+ */
+export function handoffRecordPath(controlSocket: string): string {
+  return `${controlSocket.replace(/\.sock$/, "")}.handoff.json`;
+}

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { after, test } from "node:test";
 import { HeldAddressRecord } from "../../src/daemon/held-address-record.ts";
 import { createLogger } from "../../src/daemon/log.ts";
-import { heldAddressesPath } from "../../src/daemon/paths.ts";
+import { handoffRecordPath, heldAddressesPath } from "../../src/daemon/paths.ts";
 import { Runtime, type RuntimeConfig } from "../../src/daemon/runtime.ts";
 import { instanceDefaults, type InstanceConfig } from "../../src/vrrp/model.ts";
 import { FakeDataPlane, FakeLan } from "./fake-data-plane.ts";
@@ -43,6 +43,8 @@ test("named after the control socket, so two daemons sharing a directory never s
   assert.equal(heldAddressesPath("/run/vrrpd/control.sock"), "/run/vrrpd/control.held-addresses");
   assert.equal(heldAddressesPath("/tmp/lab/r1.sock"), "/tmp/lab/r1.held-addresses");
   assert.equal(heldAddressesPath("/run/x/api"), "/run/x/api.held-addresses");
+  // The hand-off record the wrapper checks is named the same way: one per daemon, not one per directory.
+  assert.equal(handoffRecordPath("/run/vrrpd/control.sock"), "/run/vrrpd/control.handoff.json");
 });
 
 test("a master's VIP is listed under the configuration's name; a graceful stop removes the file", async () => {
@@ -55,7 +57,7 @@ test("a master's VIP is listed under the configuration's name; a graceful stop r
   assert.ok(!existsSync(path), "nothing held, nothing listed");
 });
 
-test("a hand-off keeps the list: the successor's wrapper leaves those addresses because handoff.json exists", async () => {
+test("a hand-off keeps the list: the successor's wrapper leaves those addresses because its handoff.json exists", async () => {
   const { path, runtime, record } = master("handoff");
   await runtime.start();
   await until("the record", () => existsSync(path));

@@ -99,11 +99,16 @@ for (const wrapper of WRAPPERS) {
         assert.match(o.stderr, /^warning: leaving 192\.0\.2\.99\/24 203\.0\.113\.7\/24 to the daemon: not a virtual_ipaddress of an enabled instance in /m);
       });
 
-      test("removes nothing after a planned restart: handoff.json says the next daemon resumes those addresses", () => {
-        const o = run(wrapper, shell, RUN, `${header}br-lan 192.0.2.254/24\n`, { "run/handoff.json": "{}" });
+      test("removes nothing after a planned restart: its handoff.json says the next daemon resumes those addresses", () => {
+        const o = run(wrapper, shell, RUN, `${header}br-lan 192.0.2.254/24\n`, { "run/control.handoff.json": "{}" });
         assert.deepEqual(ipCalls(o), []);
         assert.ok(o.recordLeft);
         assert.equal(o.stderr, "");
+      });
+
+      test("another daemon's hand-off in the same directory does not stop the clean-up after this one's crash", () => {
+        const o = run(wrapper, shell, RUN, `${header}br-lan 192.0.2.254/24\n`, { "run/other.handoff.json": "{}" });
+        assert.deepEqual(ipCalls(o), ["ip addr del 192.0.2.254/24 dev br-lan"]);
       });
 
       test("a missing record is the usual start: nothing to do, nothing said", () => {
