@@ -127,7 +127,17 @@ async function run(options: Options): Promise<number> {
     runtimePaths: options.paths,
   }, new LinuxDataPlane(logger), logger);
   // From the first transition on, during start() too (before `daemon` is set).
-  started.onStateChange(() => notifier?.status(summary(started)));
+  // One STATUS= per event-loop turn, not per transition: a start or a reload moves every instance at once, and each
+  // summary walks them all (255 instances made 255 full status builds at start).
+  let statusQueued = false;
+  started.onStateChange(() => {
+    if (notifier === undefined || statusQueued) return;
+    statusQueued = true;
+    setImmediate(() => {
+      statusQueued = false;
+      notifier.status(summary(started));
+    });
+  });
   await started.start();
   daemon = started;
   logger.log("info", `vrrpd ${VERSION} running ${Object.keys(config.instances).length} instance(s) from ${options.configPath}`);

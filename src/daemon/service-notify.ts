@@ -20,7 +20,11 @@ export interface InstanceState {
 export function statusLine(instances: readonly InstanceState[]): string {
   if (instances.length === 0) return "no instances";
   const byState = new Map<string, string[]>();
-  for (const i of instances) byState.set(i.state, [...(byState.get(i.state) ?? []), i.name]);
+  for (const i of instances) {
+    const names = byState.get(i.state);
+    if (names === undefined) byState.set(i.state, [i.name]);
+    else names.push(i.name);
+  }
   const order = ["master", "backup", "fault", "initialize"];
   const states = [...byState.keys()].sort((a, b) => (order.indexOf(a) + 1 || 99) - (order.indexOf(b) + 1 || 99) || a.localeCompare(b));
   const parts = states.map((s) => {
