@@ -1,10 +1,5 @@
 // "Did you mean": the closest known name to a typo, so `option priorty` is caught with its fix.
 
-/** Levenshtein distance, small strings only (option names). */
-export function editDistance(a: string, b: string): number {
-  return boundedDistance(a, b, Math.max(a.length, b.length));
-}
-
 // Two rows reused by every call: suggestions run for each unknown keyword of a file against a hundred or more
 // candidates, and a full table allocated per candidate made them 12% of the import fuzzing's time (now about 1%).
 let previousRow = new Int32Array(64);

@@ -2,6 +2,7 @@
 // an instance that sets none inherits the same values as under keepalived. Several global_defs blocks are read
 // in order, later lines winning, as keepalived does.
 import type { KeepalivedNode } from "../keepalived/types.ts";
+import { requireOptionSpec } from "../schema.ts";
 import { parseIpAddress } from "../values/scalar.ts";
 import { STRICT_MODE_EFFECTS } from "./instance-rules.ts";
 import { MAIL_READERS } from "./mail.ts";
@@ -42,15 +43,17 @@ const seconds = (option: string, maxMs: number, wholeSeconds: boolean): Reader =
   else set(option, formatSeconds(ms));
 };
 
-/** The shortest RLIMIT_RTTIME vrrpd accepts (schema min): node's garbage collector and a reload run longer. */
-const RTTIME_FLOOR_US = 200_000;
+/** The RLIMIT_RTTIME range vrrpd accepts (the schema's): node's garbage collector and a reload need the floor. */
+const RTTIME_SPEC = requireOptionSpec("globals", "vrrp_rlimit_rttime").type;
+if (RTTIME_SPEC.kind !== "integer") throw new Error("schema: globals.vrrp_rlimit_rttime is not an integer option");
+const { min: RTTIME_FLOOR_US, max: RTTIME_MAX_US } = RTTIME_SPEC;
 
 /** keepalived's µs; raised to what a node daemon needs (keepalived's 10000 would get vrrpd killed by the kernel). */
 const rttime: Reader = (node, set, report) => {
   const text = argOf(node, report);
   if (text === undefined) return;
-  const us = integerIn(text, 2, 60_000_000);
-  if (us === undefined) report.error(node, node.keyword, `'${text}' is not a whole number of microseconds 2..60000000; ignored`);
+  const us = integerIn(text, 2, RTTIME_MAX_US);
+  if (us === undefined) report.error(node, node.keyword, `'${text}' is not a whole number of microseconds 2..${RTTIME_MAX_US}; ignored`);
   else if (us < RTTIME_FLOOR_US) {
     report.warning(node, node.keyword, `${us} µs is too short for vrrpd (node's garbage collector and a reload run longer without blocking, and the kernel would kill the daemon); set to ${RTTIME_FLOOR_US}`);
     set("vrrp_rlimit_rttime", String(RTTIME_FLOOR_US));

@@ -3,7 +3,7 @@
 // differs from the one last mailed (keepalived's last_email_state: a flap that ends where it started is no news).
 // Up to `digestAbove` of them get keepalived's own mail each; more become one digest. So 255 instances failing
 // over together make one mail, and a flapping link makes at most one mail per window, whatever the rate.
-import { alertMail, digestMail, type AlertEvent, type AlertState, type MasterNow } from "./alert-message.ts";
+import { alertMail, digestMail, type AlertEvent, type MasterNow } from "./alert-message.ts";
 import type { MailQueue } from "./mail-queue.ts";
 
 export interface MailAlertsOptions {
@@ -72,4 +72,3 @@ export class MailAlerts {
   }
 }
 
-export type { AlertState };
