@@ -188,7 +188,7 @@ export class TrackScripts {
           : tcp !== undefined
             ? runTcpCheck(tcp, timeoutMs, this.abort.signal)
             : proc !== undefined
-              ? runProcessCheck(proc, timeoutMs)
+              ? runProcessCheck(proc, timeoutMs, this.abort.signal)
               : runProcess(parseCommand(tracker.spec.script), { timeoutMs, identity: tracker.spec.identity, signal: this.abort.signal });
     void run.then((result) => {
       tracker.running = false;
