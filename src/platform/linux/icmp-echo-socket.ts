@@ -21,6 +21,9 @@ export interface EchoReply {
   readonly sequence: number;
 }
 
+/** The 8 bytes after the echo header: constant, so encoded once, not for every request. */
+const ECHO_PAYLOAD = new TextEncoder().encode("vrrpd-tr");
+
 export class IcmpEchoSocket {
   private readonly watch: ReadableWatch;
   private readonly buffer = new Uint8Array(2048);
@@ -44,14 +47,14 @@ export class IcmpEchoSocket {
     return new IcmpEchoSocket(fd, family, onReply, onError);
   }
 
-  /** Sends one echo request; an error (no route, EAGAIN) is returned, not thrown: it is that host's failure. */
+  /** Sends one echo request (16 bytes: the header and ECHO_PAYLOAD); an error (no route, EAGAIN) is returned, not thrown: it is that host's failure. */
   send(address: Uint8Array, identifier: number, sequence: number): SyscallError | undefined {
     const packet = new Uint8Array(16);
     const view = new DataView(packet.buffer);
     packet[0] = ECHO[this.family].request;
     view.setUint16(4, identifier);
     view.setUint16(6, sequence);
-    packet.set(new TextEncoder().encode("vrrpd-tr"), 8);
+    packet.set(ECHO_PAYLOAD, 8);
     // ICMPv6: the kernel computes the checksum over its pseudo-header for raw ICMPv6 sockets (RFC 3542 §3.1).
     if (this.family === 4) view.setUint16(2, internetChecksum([packet]));
     const target = this.family === 4 ? sockaddrIn(AF_INET, address) : sockaddrIn6(AF_INET6, address);
